@@ -1,0 +1,80 @@
+"""The canonical model: exact types, and bad frames refused whole with a failure table."""
+from decimal import Decimal
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from workbench import schema
+from workbench.errors import SchemaError
+
+
+def orders(**over):
+    base = {"order_id": ["1", "2"], "created_at": ["2025-01-01T10:00:00Z", "2025-01-02 08:00"],
+            "currency": ["EUR", "USD"], "channel": ["online_store", "pos"], "is_test": [False, "yes"]}
+    base.update(over)
+    return pd.DataFrame(base)
+
+
+def test_every_table_has_its_key_columns_and_they_are_required():
+    for t in schema.TABLES.values():
+        for k in t.key:
+            assert t.column(k).required, (t.name, k)
+
+
+def test_conform_gives_exact_types_and_adds_optional_columns():
+    out = schema.conform("orders", orders(shipping_price=["4.95", Decimal("3")]))
+    assert list(out.columns) == schema.table("orders").names
+    assert out["shipping_price"].dtype == pd.ArrowDtype(schema.MONEY)
+    assert out["shipping_price"].tolist() == [Decimal("4.9500"), Decimal("3.0000")]
+    assert out["is_test"].tolist() == [False, True]
+    assert str(out["created_at"].dtype) == "timestamp[us, tz=UTC][pyarrow]"
+    assert out["total_tax"].isna().all()
+
+
+def test_float_money_is_accepted_only_when_exact():
+    ok = schema.conform("orders", orders(shipping_price=[4.95, 10.0]))
+    assert ok["shipping_price"].tolist() == [Decimal("4.95"), Decimal("10")]
+    with pytest.raises(SchemaError) as err:
+        schema.conform("orders", orders(shipping_price=[0.1 + 0.2, 1.0]))
+    assert err.value.failure_cases["check"].tolist() == ["inexact_money"]
+
+
+def test_bad_frame_lists_every_problem_with_row_column_and_reason():
+    bad = orders(currency=["EUR", "EURO"], shipping_price=["12,50 EUR", "3"], channel=["web", ""])
+    bad["colour"] = ["x", "y"]
+    with pytest.raises(SchemaError) as err:
+        schema.conform("orders", bad)
+    fc = err.value.failure_cases
+    got = set(zip(fc["column"], fc["row"].where(fc["row"].notna(), None), fc["check"]))
+    assert ("colour", None, "column_not_in_schema") in got
+    assert ("currency", 1, "invalid_currency") in got
+    assert ("shipping_price", 0, "not_a_number") in got
+    assert ("channel", 1, "not_nullable") in got
+    assert "orders" in str(err.value) and "nothing was written" in str(err.value)
+
+
+def test_missing_required_column_and_duplicate_keys():
+    with pytest.raises(SchemaError) as err:
+        schema.conform("orders", orders().drop(columns=["currency"]))
+    assert err.value.failure_cases["check"].tolist() == ["column_not_in_dataframe"]
+    with pytest.raises(SchemaError) as err:
+        schema.conform("orders", orders(order_id=["7", "7"]))
+    assert set(err.value.failure_cases["check"]) == {"duplicate_key"}
+
+
+def test_choices_country_and_rating_checks():
+    with pytest.raises(SchemaError) as err:
+        schema.conform("reviews", pd.DataFrame({"review_id": ["r1", "r2"], "product_id": ["p", "p"],
+                                                "rating": [6, 5], "created_at": ["2025-01-01"] * 2,
+                                                "status": ["published", "deleted"]}))
+    assert set(err.value.failure_cases["check"]) == {"out_of_range", "not_in_choices"}
+    with pytest.raises(SchemaError) as err:
+        schema.conform("customers", pd.DataFrame({"customer_id": ["c"], "country_code": ["XX"]}))
+    assert err.value.failure_cases["check"].tolist() == ["invalid_country"]
+
+
+def test_arrow_input_and_round_trip_are_stable():
+    out = schema.conform("orders", orders())
+    again = schema.conform("orders", pa.Table.from_pandas(out, preserve_index=False))
+    assert again.equals(out)

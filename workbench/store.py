@@ -1,0 +1,253 @@
+"""The embedded store: one DuckDB file holding the canonical tables.
+
+Connections are short-lived (``with store.connect() as con: ...``) so a JupyterLab kernel, a Voila
+kernel and a scheduled run can take turns on one file. DuckDB locks the whole file across processes
+(a reader can block a writer too), so whoever finds it busy retries until ``timeout`` seconds and
+then fails with :class:`StoreBusyError`. Every write is one transaction: readers never see half of it.
+
+The file is ``--db`` / ``WORKBENCH_DB`` / ``data/workbench.duckdb`` under the project root, in that order.
+"""
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from . import schema
+from .errors import SchemaError, StoreBusyError, StoreCorruptError, StoreError, StoreNotFoundError
+
+__all__ = ["DEFAULT_TIMEOUT", "MIGRATIONS", "Store", "default_path", "project_root"]
+
+DEFAULT_TIMEOUT = float(os.environ.get("WORKBENCH_DB_TIMEOUT", "30"))
+_META = "_workbench_meta"
+
+#: version -> list of SQL statements that bring a file from ``version - 1`` to ``version``.
+MIGRATIONS: dict[int, list[str]] = {}
+
+
+def project_root() -> Path:
+    """The folder holding ``data/``, ``reports/`` and ``notebooks/`` (WORKBENCH_HOME overrides)."""
+    env = os.environ.get("WORKBENCH_HOME")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve().parent.parent
+    if (here / "pyproject.toml").exists():
+        return here
+    return Path.cwd()
+
+
+def default_path() -> Path:
+    """``WORKBENCH_DB`` if set, else ``data/workbench.duckdb`` under the project root."""
+    env = os.environ.get("WORKBENCH_DB")
+    return Path(env).expanduser().resolve() if env else project_root() / "data" / "workbench.duckdb"
+
+
+def _sql_type(t: pa.DataType) -> str:
+    if pa.types.is_decimal(t):
+        return f"DECIMAL({t.precision},{t.scale})"
+    if pa.types.is_timestamp(t):
+        return "TIMESTAMPTZ" if t.tz else "TIMESTAMP"
+    return {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.bool_(): "BOOLEAN",
+            pa.float64(): "DOUBLE", pa.date32(): "DATE"}[t]
+
+
+def create_table_sql(name: str) -> str:
+    spec = schema.table(name)
+    cols = ", ".join(f'"{c.name}" {_sql_type(c.type)}{" NOT NULL" if c.required else ""}' for c in spec.columns)
+    return f'CREATE TABLE IF NOT EXISTS "{name}" ({cols})'
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text or "resource temporarily" in text)
+
+
+class Store:
+    """A workbench store file.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The DuckDB file; see :func:`default_path`.
+    timeout : float
+        Seconds to wait for a busy file before giving up.
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.path = Path(path).expanduser().resolve() if path else default_path()
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    # ---- connections --------------------------------------------------------------------------
+    @contextmanager
+    def connect(self, *, read_only: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A short-lived connection; waits for a busy file up to ``timeout`` seconds."""
+        if not self.path.exists():
+            if read_only:
+                raise StoreNotFoundError(
+                    f"No workbench store at {self.path}. Run `workbench demo` to create the demo shop, "
+                    f"or point WORKBENCH_DB / --db at your store file.")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = self._open(read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.timeout
+        delay = 0.05
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.IOException as exc:
+                if _is_lock_error(exc):
+                    if time.monotonic() >= deadline:
+                        raise StoreBusyError(
+                            f"The store {self.path} has been busy for {self.timeout:.0f} s (another program "
+                            f"- a notebook, dashboard or scheduled report - is using it). Try again when "
+                            f"it has finished, or raise WORKBENCH_DB_TIMEOUT.") from None
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.5)
+                    continue
+                raise StoreCorruptError(f"The file {self.path} is not a readable workbench store: {exc}") from None
+            except (duckdb.SerializationException, duckdb.InvalidInputException, duckdb.InternalException) as exc:
+                raise StoreCorruptError(f"The file {self.path} is not a readable workbench store: {exc}") from None
+            except duckdb.Error as exc:
+                if "not a valid duckdb" in str(exc).lower() or "corrupt" in str(exc).lower():
+                    raise StoreCorruptError(f"The file {self.path} is not a readable workbench store: {exc}") from None
+                raise StoreError(f"Cannot open the store {self.path}: {exc}") from None
+
+    # ---- schema -------------------------------------------------------------------------------
+    def init(self) -> "Store":
+        """Create missing tables and bring an older file up to :data:`schema.SCHEMA_VERSION`."""
+        with self.connect(read_only=False) as con:
+            con.execute(f'CREATE TABLE IF NOT EXISTS "{_META}" (key VARCHAR PRIMARY KEY, value VARCHAR)')
+            row = con.execute(f"SELECT value FROM \"{_META}\" WHERE key = 'schema_version'").fetchall()
+            version = int(row[0][0]) if row else None
+            con.execute("BEGIN TRANSACTION")
+            try:
+                if version is not None:
+                    if version > schema.SCHEMA_VERSION:
+                        raise StoreError(f"The store {self.path} was written by a newer workbench "
+                                         f"(schema {version}); update the workbench package.")
+                    for v in range(version + 1, schema.SCHEMA_VERSION + 1):
+                        for stmt in MIGRATIONS.get(v, []):
+                            con.execute(stmt)
+                for name in schema.TABLES:
+                    con.execute(create_table_sql(name))
+                con.execute(f"INSERT OR REPLACE INTO \"{_META}\" VALUES ('schema_version', ?)",
+                            [str(schema.SCHEMA_VERSION)])
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return self
+
+    def schema_version(self) -> int | None:
+        with self.connect() as con:
+            try:
+                row = con.execute(f"SELECT value FROM \"{_META}\" WHERE key = 'schema_version'").fetchall()
+            except duckdb.CatalogException:
+                return None
+        return int(row[0][0]) if row else None
+
+    def _require_schema(self, con: duckdb.DuckDBPyConnection) -> None:
+        try:
+            con.execute(f"SELECT value FROM \"{_META}\" WHERE key = 'schema_version'").fetchall()
+        except duckdb.CatalogException:
+            raise StoreCorruptError(f"The file {self.path} is a DuckDB file but not a workbench store "
+                                    f"(no schema version). Run `workbench demo` or `workbench init`.") from None
+
+    # ---- writing ------------------------------------------------------------------------------
+    def write(self, name: str, frame: pd.DataFrame | pa.Table, *, mode: str = "upsert") -> int:
+        """Validate ``frame`` and write it in one transaction; returns the number of rows written.
+
+        ``mode="upsert"`` replaces rows with the same natural key (re-importing is idempotent),
+        ``"append"`` only adds (duplicate keys are refused), ``"replace"`` empties the table first.
+        A frame that fails validation is refused whole (:class:`SchemaError`) and nothing is written.
+        """
+        return self.write_many({name: frame}, mode=mode)[name]
+
+    def write_many(self, frames: dict[str, pd.DataFrame | pa.Table], *, mode: str = "upsert") -> dict[str, int]:
+        """Write several tables in one transaction (all or nothing)."""
+        if mode not in ("upsert", "append", "replace"):
+            raise ValueError(f"unknown write mode {mode!r}")
+        tables = {name: schema.conform_arrow(name, frame) for name, frame in frames.items()}
+        if not self.path.exists():
+            self.init()
+        counts = {}
+        with self.connect(read_only=False) as con:
+            self._require_schema(con)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for name, tbl in tables.items():
+                    counts[name] = self._write_one(con, name, tbl, mode)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return counts
+
+    @staticmethod
+    def _write_one(con: duckdb.DuckDBPyConnection, name: str, tbl: pa.Table, mode: str) -> int:
+        spec = schema.table(name)
+        view = f"_incoming_{name}"
+        con.register(view, tbl)
+        try:
+            cols = ", ".join(f'"{c}"' for c in spec.names)
+            keys = ", ".join(f'"{k}"' for k in spec.key)
+            if mode == "replace":
+                con.execute(f'DELETE FROM "{name}"')
+            elif mode == "upsert":
+                con.execute(f'DELETE FROM "{name}" WHERE ({keys}) IN (SELECT ({keys}) FROM "{view}")'
+                            if len(spec.key) > 1 else
+                            f'DELETE FROM "{name}" WHERE {keys} IN (SELECT {keys} FROM "{view}")')
+            else:
+                clash = con.execute(f'SELECT count(*) FROM "{name}" t SEMI JOIN "{view}" v USING ({keys})').fetchall()[0][0]
+                if clash:
+                    failures = schema._failures([(name, ", ".join(spec.key), None, None, "duplicate_key",
+                                                 f"{clash} row(s) already exist in the store with the same key")])
+                    raise SchemaError(name, failures)
+            con.execute(f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM "{view}"')
+        finally:
+            con.unregister(view)
+        return tbl.num_rows
+
+    def delete(self, name: str, where: str, params: list | None = None) -> int:
+        """Delete rows matching a SQL condition in one transaction; returns how many."""
+        schema.table(name)
+        with self.connect(read_only=False) as con:
+            n = con.execute(f'SELECT count(*) FROM "{name}" WHERE {where}', params or []).fetchall()[0][0]
+            con.execute(f'DELETE FROM "{name}" WHERE {where}', params or [])
+        return n
+
+    # ---- reading ------------------------------------------------------------------------------
+    def read(self, name: str, *, where: str | None = None, params: list | None = None) -> pd.DataFrame:
+        """A whole table (or the rows matching ``where``) as an Arrow-backed frame of exact types."""
+        schema.table(name)
+        sql = f'SELECT * FROM "{name}"' + (f" WHERE {where}" if where else "")
+        return schema.to_frame(self.query_arrow(sql, params).cast(schema.arrow_schema(name)))
+
+    def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
+        """Run read-only SQL; the result is an Arrow-backed frame (DECIMAL stays exact)."""
+        return schema.to_frame(self.query_arrow(sql, params))
+
+    def query_arrow(self, sql: str, params: list | dict | None = None) -> pa.Table:
+        with self.connect() as con:
+            self._require_schema(con)
+            return con.sql(sql, params=params or None).to_arrow_table()
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, for a quick look at what the store holds."""
+        with self.connect() as con:
+            self._require_schema(con)
+            return {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0] for name in schema.TABLES}
