@@ -665,12 +665,16 @@ def conform_arrow(name: str, frame: pd.DataFrame | pa.Table) -> pa.Table:
 def _duplicate_keys(name: str, spec: Table, arrays: list[pa.Array]) -> list[tuple]:
     keyed = pa.table({k: arrays[spec.names.index(k)] for k in spec.key})
     if len(spec.key) == 1:
+        if pc.count_distinct(keyed.column(0)).as_py() == keyed.num_rows:
+            return []
         counts = pc.value_counts(keyed.column(0))
         dups = [d["values"] for d in counts.to_pylist() if d["counts"] > 1]
         if not dups:
             return []
         mask = pc.is_in(keyed.column(0), value_set=pa.array(dups, type=keyed.column(0).type))
     else:
+        if keyed.group_by(list(spec.key)).aggregate([]).num_rows == keyed.num_rows:
+            return []
         df = keyed.to_pandas()
         m = df.duplicated(keep=False).to_numpy()
         if not m.any():
