@@ -160,7 +160,8 @@ class Store:
                 return None
         return int(row[0][0]) if row else None
 
-    def _require_schema(self, con: duckdb.DuckDBPyConnection) -> None:
+    def require_schema(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Fail clearly when the open file is a DuckDB file but not a workbench store."""
         try:
             con.execute(f"SELECT value FROM \"{_META}\" WHERE key = 'schema_version'").fetchall()
         except duckdb.CatalogException:
@@ -186,7 +187,7 @@ class Store:
             self.init()
         counts = {}
         with self.connect(read_only=False) as con:
-            self._require_schema(con)
+            self.require_schema(con)
             con.execute("BEGIN TRANSACTION")
             try:
                 for name, tbl in tables.items():
@@ -243,11 +244,11 @@ class Store:
 
     def query_arrow(self, sql: str, params: list | dict | None = None) -> pa.Table:
         with self.connect() as con:
-            self._require_schema(con)
+            self.require_schema(con)
             return con.sql(sql, params=params or None).to_arrow_table()
 
     def counts(self) -> dict[str, int]:
         """Rows per table, for a quick look at what the store holds."""
         with self.connect() as con:
-            self._require_schema(con)
+            self.require_schema(con)
             return {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0] for name in schema.TABLES}
