@@ -97,6 +97,11 @@ class Adapter:
     #: file kinds the adapter reads, e.g. {"products": "Product CSV", "customers": "Customer CSV"}
     reads: ClassVar[dict[str, str]] = {}
 
+    def __init__(self) -> None:
+        #: problems met by the last :meth:`write` (cells neutralised, fields the format cannot
+        #: hold, files split), in the :data:`ISSUE_COLUMNS` layout; the migration reports them.
+        self.write_issues: pd.DataFrame = issues_frame()
+
     def read(self, paths: list[str | Path], *, mapping: "object | None" = None) -> ReadResult:
         raise NotImplementedError(f"{self.label or self.name} cannot read files yet")
 

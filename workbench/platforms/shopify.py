@@ -1,0 +1,1300 @@
+"""Shopify: product CSV (both header dialects), customers CSV, URL redirects CSV; source and target.
+
+Rules in ``docs/mapping.md`` section 2. In short:
+
+* reading matches columns by name (case-insensitive) in the 2024+ dialect (``Title,URL handle,...``)
+  and the legacy one (``Handle,Title,Body (HTML),...``); rows are grouped by handle; the first row
+  carries the product; image-only rows add images; every column the model has no field for
+  (metafields, Google Shopping, markets, unknown columns) goes to ``extra`` so a round trip keeps it;
+* ``product_id`` is the handle, ``variant_id`` ``<handle>#<n>``;
+* writing gives ``products.csv`` in the current dialect (or legacy on request), split in files under
+  15 MB without splitting a product, ``customers.csv`` when there are customers; UTF-8, no BOM, CRLF;
+  formula-like cells get a leading ``'`` and are reported (``formula_neutralised``);
+* :meth:`ShopifyAdapter.validate` checks the limits of formats.md 1.4.
+"""
+from __future__ import annotations
+
+import decimal
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .. import safeio, schema
+from ..errors import InputError
+from ..mapping import Mapping
+from . import register
+from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
+from .csvio import csv_lines, header_line, not_gtin, read_table, spreadsheet_mangled
+
+__all__ = ["CURRENT_HEADER", "LEGACY_HEADER", "CUSTOMER_HEADER", "ShopifyAdapter", "write_redirects"]
+
+NAME = "shopify"
+MAX_FILE_BYTES = 15 * 1024 * 1024
+MAX_OPTIONS = 3
+MAX_VARIANTS = 2048
+EOL = "\r\n"
+
+CURRENT_HEADER = (
+    "Title,URL handle,Description,Vendor,Product category,Type,Tags,Published on online store,Status,SKU,Barcode,"
+    "Option1 name,Option1 value,Option1 Linked To,Option2 name,Option2 value,Option2 Linked To,Option3 name,"
+    "Option3 value,Option3 Linked To,Price,Compare-at price,Cost per item,Charge tax,Tax code,Inventory tracker,"
+    "Inventory quantity,Continue selling when out of stock,Weight value (grams),Weight unit for display,"
+    "Requires shipping,Fulfillment service,Product image URL,Image position,Image alt text,Variant image URL,"
+    "Gift card,SEO title,SEO description,Color (product.metafields.shopify.color-pattern),"
+    "Google Shopping / Google product category,Google Shopping / Gender,Google Shopping / Age group,"
+    "Google Shopping / Manufacturer part number (MPN),Google Shopping / Ad group name,Google Shopping / Ads labels,"
+    "Google Shopping / Condition,Google Shopping / Custom product,Google Shopping / Custom label 0,"
+    "Google Shopping / Custom label 1,Google Shopping / Custom label 2,Google Shopping / Custom label 3,"
+    "Google Shopping / Custom label 4").split(",")
+
+LEGACY_HEADER = (
+    "Handle,Title,Body (HTML),Vendor,Product Category,Type,Tags,Published,Option1 Name,Option1 Value,Option2 Name,"
+    "Option2 Value,Option3 Name,Option3 Value,Variant SKU,Variant Grams,Variant Inventory Tracker,"
+    "Variant Inventory Qty,Variant Inventory Policy,Variant Fulfillment Service,Variant Price,"
+    "Variant Compare At Price,Variant Requires Shipping,Variant Taxable,Variant Barcode,Image Src,Image Position,"
+    "Image Alt Text,Gift Card,SEO Title,SEO Description,Google Shopping / Google Product Category,"
+    "Google Shopping / Gender,Google Shopping / Age Group,Google Shopping / MPN,Google Shopping / Condition,"
+    "Google Shopping / Custom Product,Variant Image,Variant Weight Unit,Variant Tax Code,Cost per item,"
+    "Included / United States,Price / United States,Compare At Price / United States,Included / International,"
+    "Price / International,Compare At Price / International,Status").split(",")
+
+CUSTOMER_HEADER = (
+    "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address Company,"
+    "Default Address Address1,Default Address Address2,Default Address City,Default Address Province Code,"
+    "Default Address Country Code,Default Address Zip,Default Address Phone,Phone,Accepts SMS Marketing,"
+    "Total Spent,Total Orders,Note,Tax Exempt,Tags").split(",")
+
+# semantic key -> (legacy header, current header, level)
+FIELDS: dict[str, tuple[str, str, str]] = {
+    "handle": ("Handle", "URL handle", "product"),
+    "title": ("Title", "Title", "product"),
+    "description_html": ("Body (HTML)", "Description", "product"),
+    "vendor": ("Vendor", "Vendor", "product"),
+    "product_category": ("Product Category", "Product category", "product"),
+    "product_type": ("Type", "Type", "product"),
+    "tags": ("Tags", "Tags", "product"),
+    "published": ("Published", "Published on online store", "product"),
+    "status": ("Status", "Status", "product"),
+    "gift_card": ("Gift Card", "Gift card", "product"),
+    "seo_title": ("SEO Title", "SEO title", "product"),
+    "seo_description": ("SEO Description", "SEO description", "product"),
+    "sku": ("Variant SKU", "SKU", "variant"),
+    "barcode": ("Variant Barcode", "Barcode", "variant"),
+    "grams": ("Variant Grams", "Weight value (grams)", "variant"),
+    "weight_unit": ("Variant Weight Unit", "Weight unit for display", "variant"),
+    "inventory_tracker": ("Variant Inventory Tracker", "Inventory tracker", "variant"),
+    "inventory_quantity": ("Variant Inventory Qty", "Inventory quantity", "variant"),
+    "inventory_policy": ("Variant Inventory Policy", "Continue selling when out of stock", "variant"),
+    "fulfillment_service": ("Variant Fulfillment Service", "Fulfillment service", "variant"),
+    "price": ("Variant Price", "Price", "variant"),
+    "compare_at_price": ("Variant Compare At Price", "Compare-at price", "variant"),
+    "cost": ("Cost per item", "Cost per item", "variant"),
+    "requires_shipping": ("Variant Requires Shipping", "Requires shipping", "variant"),
+    "taxable": ("Variant Taxable", "Charge tax", "variant"),
+    "tax_code": ("Variant Tax Code", "Tax code", "variant"),
+    "variant_image": ("Variant Image", "Variant image URL", "variant"),
+    "image_src": ("Image Src", "Product image URL", "image"),
+    "image_position": ("Image Position", "Image position", "image"),
+    "image_alt": ("Image Alt Text", "Image alt text", "image"),
+}
+for _n in (1, 2, 3):
+    FIELDS[f"option{_n}_name"] = (f"Option{_n} Name", f"Option{_n} name", "product")
+    FIELDS[f"option{_n}_value"] = (f"Option{_n} Value", f"Option{_n} value", "variant")
+    FIELDS[f"option{_n}_linked"] = (f"Option{_n} Linked To", f"Option{_n} Linked To", "product")
+
+_ALIASES = {"variant compare-at price": "compare_at_price", "compare at price": "compare_at_price",
+            "body html": "description_html", "weight value": "grams"}
+_BY_HEADER = {}
+for _k, (_leg, _cur, _lvl) in FIELDS.items():
+    _BY_HEADER[_leg.lower()] = _k
+    _BY_HEADER[_cur.lower()] = _k
+_BY_HEADER.update(_ALIASES)
+
+# Google Shopping columns: key -> (legacy label, current label)
+GOOGLE = {
+    "google_product_category": ("Google Product Category", "Google product category"),
+    "google_gender": ("Gender", "Gender"),
+    "google_age_group": ("Age Group", "Age group"),
+    "google_mpn": ("MPN", "Manufacturer part number (MPN)"),
+    "google_adwords_grouping": ("AdWords Grouping", "Ad group name"),
+    "google_adwords_labels": ("AdWords Labels", "Ads labels"),
+    "google_condition": ("Condition", "Condition"),
+    "google_custom_product": ("Custom Product", "Custom product"),
+}
+for _n in range(5):
+    GOOGLE[f"google_custom_label_{_n}"] = (f"Custom Label {_n}", f"Custom label {_n}")
+_GOOGLE_BY_LABEL = {lab.lower(): k for k, labs in GOOGLE.items() for lab in labs}
+UNIT_PRICE = {"unit_price_total_measure": ("Unit Price Total Measure", "Unit price total measure"),
+              "unit_price_total_measure_unit": ("Unit Price Total Measure Unit", "Unit price total measure unit"),
+              "unit_price_base_measure": ("Unit Price Base Measure", "Unit price base measure"),
+              "unit_price_base_measure_unit": ("Unit Price Base Measure Unit", "Unit price base measure unit")}
+_UNIT_BY_LABEL = {lab.lower(): k for k, labs in UNIT_PRICE.items() for lab in labs}
+#: keys of namespace "shopify" that are CSV columns of the platform, not metafields
+_PLATFORM_KEY = re.compile(r"^(google_|market_|unit_price_|column:|row_image_|customer_id$|total_|province$|country$"
+                           r"|default_address_phone$|accepts_)")
+_METAFIELD_RE = re.compile(r"^(.*?)\s*\((product|variant|customer)\.metafields\.([^.()\s]+)\.([^()\s]+)\)\s*$", re.I)
+_MATRIXIFY_RE = re.compile(r"^(variant\s+)?metafield:\s*([^.\s]+)\.(\S+?)(?:\s*\[(.+)\])?\s*$", re.I)
+_MARKET_RE = re.compile(r"^(included|price|compare[ -]at price)\s*/\s*(.+)$", re.I)
+_OTHER_PLATFORMS = ("woocommerce", "magento2", "magento", "prestashop", "volusion", "opencart", "bigcommerce")
+_UNIT_GRAMS = {"g": decimal.Decimal(1), "kg": decimal.Decimal(1000), "lb": decimal.Decimal("453.59237"),
+               "oz": decimal.Decimal("28.349523125")}
+_HANDLE_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_URL_RE = re.compile(r"^https?://[^/\s]+\.[^/\s]+(/\S*)?$", re.I)
+_NUM_RE = r"^\s*-?\d+(\.\d+)?\s*$"
+_TRIGGERS = pa.array(["=", "+", "-", "@", "\t", "\r"])
+_TRUE = {"true", "1", "yes", "y", "t"}
+_FALSE = {"false", "0", "no", "n", "f"}
+
+
+# --------------------------------------------------------------------------------------------------
+# header classification
+
+def classify(header: str) -> tuple:
+    """What a Shopify product CSV column means.
+
+    Returns ``("field", key)`` for a standard column, or ``("extra", level, namespace, key, type)``
+    where level is ``product`` or ``variant``.
+    """
+    h = " ".join(header.split())
+    low = h.lower()
+    if low in _BY_HEADER:
+        return ("field", _BY_HEADER[low])
+    m = _METAFIELD_RE.match(h)
+    if m:
+        return ("extra", m.group(2).lower(), m.group(3), m.group(4), None)
+    m = _MATRIXIFY_RE.match(h)
+    if m:
+        return ("extra", "variant" if m.group(1) else "product", m.group(2), m.group(3), m.group(4))
+    if low.startswith("google shopping /"):
+        label = low.split("/", 1)[1].strip()
+        key = _GOOGLE_BY_LABEL.get(label, "google_" + re.sub(r"[^a-z0-9]+", "_", label).strip("_"))
+        return ("extra", "variant", NAME, key, None)
+    if low in _UNIT_BY_LABEL:
+        return ("extra", "variant", NAME, _UNIT_BY_LABEL[low], None)
+    m = _MARKET_RE.match(h)
+    if m:
+        kind = m.group(1).lower().replace("-", " ")
+        market = m.group(2).strip()
+        if kind == "included":
+            return ("extra", "product", NAME, f"market_included:{market}", None)
+        if kind == "price":
+            return ("extra", "variant", NAME, f"market_price:{market}", None)
+        return ("extra", "variant", NAME, f"market_compare_at_price:{market}", None)
+    return ("extra", "variant", NAME, f"column:{header}", None)
+
+
+def _label_from_key(key: str) -> str:
+    s = re.sub(r"[-_]+", " ", key).strip()
+    return s[:1].upper() + s[1:]
+
+
+def extra_header(level: str, namespace: str, key: str, type_: str | None, dialect: str) -> str | None:
+    """The column header an ``extra`` entry is written under (None: not a column of its own)."""
+    legacy = dialect == "legacy"
+    if namespace == NAME and _PLATFORM_KEY.match(key):
+        if key.startswith("google_"):
+            labs = GOOGLE.get(key)
+            label = labs[0 if legacy else 1] if labs else _label_from_key(key[len("google_"):])
+            return f"Google Shopping / {label}"
+        if key.startswith("unit_price_"):
+            return UNIT_PRICE[key][0 if legacy else 1] if key in UNIT_PRICE else _label_from_key(key)
+        if key.startswith("market_included:"):
+            return f"Included / {key.split(':', 1)[1]}"
+        if key.startswith("market_price:"):
+            return f"Price / {key.split(':', 1)[1]}"
+        if key.startswith("market_compare_at_price:"):
+            return f"{'Compare At Price' if legacy else 'Compare-at price'} / {key.split(':', 1)[1]}"
+        if key.startswith("column:"):
+            return key[len("column:"):]
+        return None
+    if legacy:
+        prefix = "Variant Metafield" if level == "variant" else "Metafield"
+        return f"{prefix}: {namespace}.{key} [{type_ or 'single_line_text_field'}]"
+    if namespace == "shopify" and key == "color-pattern" and level == "product":
+        return "Color (product.metafields.shopify.color-pattern)"
+    return f"{_label_from_key(key)} ({level}.metafields.{namespace}.{key})"
+
+
+# --------------------------------------------------------------------------------------------------
+# value helpers
+
+def _issue(rows: list, severity: str, file, line, column, product, sku, check, detail, hint=""):
+    rows.append({"severity": severity, "file": file, "line": line, "column": column, "product": product,
+                 "sku": sku, "check": check, "detail": detail, "hint": hint})
+
+
+def _arr(s: pd.Series) -> pa.Array:
+    """A text column as an Arrow string array ('' kept)."""
+    if isinstance(s.dtype, pd.ArrowDtype) or getattr(s.dtype, "storage", None) == "pyarrow":
+        try:
+            a = pa.array(s.array, type=pa.string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+            a = pa.array(s.astype(object), type=pa.string(), from_pandas=True)
+    else:
+        a = pa.array(s.astype(object), type=pa.string(), from_pandas=True)
+    return pc.fill_null(a, "")
+
+
+def _pd(arr: pa.Array):
+    """An Arrow array as a pandas extension array (no per-value conversion)."""
+    return pd.arrays.ArrowExtensionArray(arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr]))
+
+
+def _bool(s: pd.Series, col: str, ctx) -> pa.Array:
+    low = pc.utf8_lower(pc.utf8_trim_whitespace(_arr(s)))
+    t = pc.is_in(low, value_set=pa.array(sorted(_TRUE)))
+    f = pc.is_in(low, value_set=pa.array(sorted(_FALSE)))
+    empty = pc.equal(low, "")
+    bad = pc.invert(pc.or_(pc.or_(t, f), empty))
+    if pc.any(bad).as_py():
+        for i in pc.indices_nonzero(bad).to_pylist():
+            ctx.bad(i, col, "bad_boolean", f"'{s.iloc[i]}' is not TRUE or FALSE; read as empty")
+    return _pd(pc.if_else(t, True, pc.if_else(f, False, pa.scalar(None, pa.bool_()))))
+
+
+def _decimal_strings(s: pd.Series, col: str, ctx) -> pa.Array:
+    """Clean decimal strings (null for empty or bad) ready for a numeric cast; bad cells reported."""
+    st = pc.utf8_trim_whitespace(_arr(s))
+    empty = pc.equal(st, "")
+    ok = pc.or_(pc.match_substring_regex(st, r"^-?\d+(\.\d+)?$"), empty)
+    if not pc.all(ok).as_py():
+        comma = pc.match_substring_regex(st, r"^-?\d+,\d+$")
+        for i in pc.indices_nonzero(comma).to_pylist():
+            ctx.bad(i, col, "decimal_comma",
+                    f"'{s.iloc[i]}' uses a decimal comma; read as {st[i].as_py().replace(',', '.')}")
+        st = pc.if_else(comma, pc.replace_substring(st, ",", "."), st)
+        ok = pc.or_(ok, comma)
+        for i in pc.indices_nonzero(pc.invert(ok)).to_pylist():
+            ctx.bad(i, col, "bad_number", f"'{s.iloc[i]}' is not a number; left empty")
+    return pc.if_else(pc.and_(ok, pc.invert(empty)), st, pa.scalar(None, pa.string()))
+
+
+def _money(s: pd.Series, col: str, ctx) -> pa.Array:
+    vals = _decimal_strings(s, col, ctx)
+    try:
+        out = pc.cast(vals, schema.MONEY)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        q = decimal.Decimal("0.0001")
+        py = []
+        for i, v in enumerate(vals.to_pylist()):
+            if v is not None and decimal.Decimal(v).quantize(q) != decimal.Decimal(v):
+                ctx.bad(i, col, "inexact_money", f"'{v}' has more than 4 decimals; left empty")
+                v = None
+            py.append(None if v is None else decimal.Decimal(v))
+        out = pa.array(py, type=schema.MONEY)
+    neg = pc.fill_null(pc.less(out, pa.scalar(decimal.Decimal(0), schema.MONEY)), False)
+    if pc.any(neg).as_py():
+        for i in pc.indices_nonzero(neg).to_pylist():
+            ctx.bad(i, col, "negative", f"'{s.iloc[i]}' is negative; left empty")
+        out = pc.if_else(neg, pa.scalar(None, schema.MONEY), out)
+    return out
+
+
+class _Ctx:
+    """Issue collection for one file: maps frame rows to lines and products."""
+
+    def __init__(self, table, product_of=None, sku_of=None):
+        self.table = table
+        self.rows: list[dict] = []
+        self.product_of = product_of
+        self.sku_of = sku_of
+
+    def bad(self, i, column, check, detail, *, severity="warning", hint=""):
+        product = "" if self.product_of is None else str(self.product_of.iloc[i])
+        sku = "" if self.sku_of is None else str(self.sku_of.iloc[i])
+        _issue(self.rows, severity, self.table.path, self.table.line_of(int(i)), column, product, sku,
+               check, detail, hint)
+
+
+# --------------------------------------------------------------------------------------------------
+# the adapter
+
+class ShopifyAdapter(Adapter):
+    """Shopify product, customer and redirect CSVs."""
+
+    name = NAME
+    label = "Shopify"
+    can_write = True
+    reads = {"products": "Product CSV (2024+ or legacy header)", "customers": "Customer CSV"}
+
+    def __init__(self) -> None:
+        #: issues found by the last :meth:`write` (formula_neutralised, dropped extras, ...)
+        self.write_issues: pd.DataFrame = issues_frame()
+
+    # ---- reading -----------------------------------------------------------------------------
+    def read(self, paths, *, mapping: Mapping | None = None) -> ReadResult:
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        mapping = mapping or Mapping()
+        parts: dict[str, list[pd.DataFrame]] = {}
+        issues: list[dict] = []
+        losses: list[dict] = []
+        files = []
+        for path in paths:
+            table = read_table(path, label="Shopify CSV")
+            frame = mapping.rename_headers(table.frame)
+            if frame is not table.frame:
+                table.frame = frame
+            issues.extend(table.warnings)
+            lows = {" ".join(c.split()).lower() for c in table.frame.columns}
+            if lows & {"handle", "url handle"}:
+                frames = _read_products(table, issues, losses)
+            elif "email" in lows and (lows & {"first name", "customer id", "last name"}):
+                frames = _read_customers(table, issues, losses)
+            elif {"redirect from", "redirect to"} <= lows:
+                _issue(issues, "warning", table.path, None, "", "", "", "redirects_not_read",
+                       "a URL redirects file has no catalog data; it was skipped")
+                continue
+            else:
+                found = ", ".join(f"'{c}'" for c in list(table.frame.columns)[:20])
+                raise InputError("this is not a Shopify product or customer CSV: the required column 'Handle' "
+                                 f"(legacy header) or 'URL handle' (2024+ header) is missing; found: {found}. "
+                                 "Translated headers can be mapped in the mapping file's [headers] table",
+                                 file=table.path, row=1, column="Handle")
+            files.append(table.path)
+            for name, df in frames.items():
+                parts.setdefault(name, []).append(df)
+        catalog_frames = {}
+        for name, dfs in parts.items():
+            df = pd.concat(dfs, ignore_index=True) if len(dfs) > 1 else dfs[0]
+            catalog_frames[name] = df
+        for name in ("products", "variants", "customers"):
+            if name in catalog_frames:
+                key = schema.table(name).key[0]
+                dup = catalog_frames[name][key].duplicated(keep="first")
+                if dup.any():
+                    for v in catalog_frames[name].loc[dup, key].head(50):
+                        _issue(issues, "error", "", None, key, v if name == "products" else "", "",
+                               "duplicate_handle" if name == "products" else f"duplicate_{key}",
+                               f"'{v}' appears in more than one file; the first one was kept")
+                    catalog_frames[name] = catalog_frames[name].loc[~dup]
+                    if name == "products":
+                        for other in ("product_options", "images"):
+                            if other in catalog_frames:
+                                o = catalog_frames[other]
+                                catalog_frames[other] = o.drop_duplicates(schema.table(other).key)
+        if "variant_options" in catalog_frames:
+            catalog_frames["variant_options"] = catalog_frames["variant_options"].drop_duplicates(["variant_id", "position"])
+        if "extra" in catalog_frames:
+            catalog_frames["extra"] = catalog_frames["extra"].drop_duplicates(["entity", "entity_id", "namespace", "key"])
+        catalog = Catalog.from_frames(**catalog_frames)
+        return ReadResult(catalog=catalog, loss=loss_frame(losses), issues=issues_frame(issues), files=files)
+
+    # ---- writing -----------------------------------------------------------------------------
+    def write(self, catalog: Catalog, out_dir, *, dialect: str | None = None) -> list[Path]:
+        """Write ``products.csv`` (split under 15 MB) and ``customers.csv``; returns the files written."""
+        dialect = (dialect or "current").lower()
+        if dialect not in ("current", "legacy"):
+            raise InputError(f"unknown Shopify header dialect '{dialect}'; use 'current' or 'legacy'")
+        out_dir = Path(out_dir)
+        issues: list[dict] = []
+        written: list[Path] = []
+        if len(catalog.products):
+            header, frame, product_of_row = _product_rows(catalog, dialect, issues)
+            written += _write_split(out_dir, "products", header, frame, product_of_row, issues)
+        if len(catalog.customers):
+            frame = _customer_rows(catalog)
+            written += _write_split(out_dir, "customers", list(frame.columns), frame,
+                                    np.arange(len(frame)), issues, product_col=None)
+        self.write_issues = issues_frame(issues)
+        return written
+
+    def validate(self, catalog: Catalog) -> pd.DataFrame:
+        return validate(catalog)
+
+
+# --------------------------------------------------------------------------------------------------
+# reading products
+
+_VARIANT_CORE = ("option1_value", "option2_value", "option3_value", "sku", "barcode", "grams", "weight_unit",
+                 "inventory_tracker", "inventory_quantity", "inventory_policy", "fulfillment_service", "price",
+                 "compare_at_price", "cost", "requires_shipping", "taxable", "tax_code", "variant_image")
+
+
+def _read_products(table, issues: list, losses: list) -> dict[str, pd.DataFrame]:
+    df = table.frame
+    n = len(df)
+    file = table.path
+    cols: dict[str, str] = {}          # semantic key -> column
+    extra_cols: list[tuple[str, tuple]] = []
+    for c in df.columns:
+        kind = classify(c)
+        if kind[0] == "field" and kind[1] not in cols:
+            cols[kind[1]] = c
+        elif kind[0] == "field":
+            extra_cols.append((c, ("extra", FIELDS[kind[1]][2] if FIELDS[kind[1]][2] != "image" else "variant",
+                                   NAME, f"column:{c}", None)))
+        else:
+            extra_cols.append((c, kind))
+    if "handle" not in cols:
+        raise InputError("the required column 'Handle' / 'URL handle' is missing", file=file, row=1, column="Handle")
+    empty = pd.Series([""] * n, index=df.index, dtype="str")
+
+    def get(key):
+        return df[cols[key]] if key in cols else empty
+
+    handle = get("handle")
+    blank = handle.str.strip() == ""
+    if blank.any():
+        for i in np.flatnonzero(blank.to_numpy())[:50]:
+            _issue(issues, "warning", file, table.line_of(int(i)), cols["handle"], "", "", "handle_forward_filled",
+                   "this row has no handle; it was read as part of the product above",
+                   "Shopify needs the handle on every row of a product")
+        handle = handle.where(~blank, None).ffill().fillna("")
+        if (handle == "").any():
+            first_bad = int(np.flatnonzero((handle == "").to_numpy())[0])
+            raise InputError("the first rows have no handle; every product needs one", file=file,
+                             row=table.line_of(first_bad), column=cols["handle"])
+    first = ~handle.duplicated()
+    split = handle.duplicated() & (handle != handle.shift())
+    for i in np.flatnonzero(split.to_numpy())[:50]:
+        _issue(issues, "warning", file, table.line_of(int(i)), cols["handle"], handle.iloc[i], "",
+               "split_product_rows", f"rows of '{handle.iloc[i]}' reappear after another product; merged into it")
+    order = pd.Series(np.arange(n), index=df.index)
+    prod_rank = pd.Series(pd.factorize(handle)[0], index=df.index)
+    # stable sort rows by product (first appearance) then file order
+    sort_idx = np.lexsort((order.to_numpy(), prod_rank.to_numpy()))
+    core_present = np.zeros(n, dtype=bool)
+    for k in _VARIANT_CORE:
+        if k in cols:
+            core_present |= (df[cols[k]] != "").to_numpy()
+    is_variant = pd.Series(core_present | first.to_numpy(), index=df.index)
+    sku_series = get("sku")
+    ctx = _Ctx(table, product_of=handle, sku_of=sku_series)
+
+    # ---- products (first rows)
+    fr = np.flatnonzero(first.to_numpy())
+    P = df.iloc[fr]
+    pid = handle.iloc[fr].reset_index(drop=True)
+
+    def pget(key):
+        return (P[cols[key]] if key in cols else empty.iloc[fr]).reset_index(drop=True)
+
+    title = pget("title")
+    for j in np.flatnonzero((title.str.strip() == "").to_numpy()):
+        ctx.bad(fr[j], cols.get("title", "Title"), "missing_title", "the product has no title; the handle is used",
+                severity="error")
+    title = title.where(title.str.strip() != "", pid)
+    status_raw = pget("status").str.strip().str.lower()
+    status = status_raw.where(status_raw != "", "active")
+    bad_status = ~status.isin(schema.PRODUCT_STATUS)
+    for j in np.flatnonzero(bad_status.to_numpy()):
+        ctx.bad(fr[j], cols.get("status"), "bad_status", f"status '{status_raw.iloc[j]}' is unknown; read as draft")
+    status = status.where(~bad_status, "draft")
+    ctx_p = _SubCtx(ctx, fr)
+    products = pd.DataFrame({
+        "product_id": pid, "handle": pid, "title": title,
+        "description_html": _none(pget("description_html")), "vendor": _none(pget("vendor")),
+        "product_type": _none(pget("product_type")), "product_category": _none(pget("product_category")),
+        "tags": _none(pget("tags")), "status": status,
+        "published": _bool(pget("published"), cols.get("published"), ctx_p),
+        "gift_card": _bool(pget("gift_card"), cols.get("gift_card"), ctx_p),
+        "seo_title": _none(pget("seo_title")), "seo_description": _none(pget("seo_description")),
+        "source_platform": NAME, "source_id": pid,
+    })
+    # product-level values on later rows are lost: report
+    later = ~first.to_numpy()
+    for key, (leg, cur, level) in FIELDS.items():
+        if level == "product" and key in cols and key != "handle":
+            lost = later & (df[cols[key]] != "").to_numpy()
+            for i in np.flatnonzero(lost)[:20]:
+                ctx.bad(i, cols[key], "product_field_on_later_row",
+                        f"'{cols[key]}' is a product field but is set on a later row of the product; ignored")
+
+    # ---- options
+    opt_names = {k: pget(f"option{k}_name") for k in (1, 2, 3)}
+    opt_links = {k: pget(f"option{k}_linked") for k in (1, 2, 3)}
+    vrows = np.flatnonzero(is_variant.to_numpy())
+    vrows = vrows[np.argsort(np.lexsort((vrows, prod_rank.to_numpy()[vrows])), kind="stable")] if False else \
+        vrows[np.lexsort((vrows, prod_rank.to_numpy()[vrows]))]
+    V = df.iloc[vrows]
+    v_pid = handle.iloc[vrows].reset_index(drop=True)
+    v_pos = v_pid.groupby(v_pid, sort=False).cumcount() + 1
+    v_id = v_pid + "#" + v_pos.astype(str)
+    ctx_v = _SubCtx(ctx, vrows)
+
+    def vget(key):
+        return (V[cols[key]] if key in cols else empty.iloc[vrows]).reset_index(drop=True)
+
+    name_by_pid = {k: dict(zip(pid, opt_names[k].str.strip())) for k in (1, 2, 3)}
+    v1 = vget("option1_value")
+    # "Title" / "Default Title" => no options
+    pid_title = set(pid[opt_names[1].str.strip().str.lower().eq("title")
+                        & opt_names[2].eq("") & opt_names[3].eq("")])
+    default_ok = v1.str.strip().str.lower().eq("default title") | v1.eq("")
+    not_default = set(v_pid[~default_ok])
+    no_opts = pid_title - not_default
+    po_rows, vo_rows = [], []
+    for k in (1, 2, 3):
+        names = opt_names[k]
+        has = (names.str.strip() != "") & ~pid.isin(no_opts)
+        for p, nm, link in zip(pid[has], names[has], opt_links[k][has]):
+            po_rows.append({"product_id": p, "position": k, "name": nm, "linked_to": link or None})
+        vals = vget(f"option{k}_value")
+        has_name = (v_pid.astype(object).map(name_by_pid[k]).fillna("").astype(str) != "") & ~v_pid.isin(no_opts)
+        ok = has_name & (vals != "")
+        vo_rows.append(pd.DataFrame({"variant_id": v_id[ok], "position": k, "value": vals[ok]}))
+        missing = has_name & (vals == "")
+        for j in np.flatnonzero(missing.to_numpy())[:50]:
+            ctx_v.bad(j, cols.get(f"option{k}_value"), "missing_option_value",
+                      f"the variant has no value for option {k} ('{name_by_pid[k][v_pid.iloc[j]]}')", severity="error")
+        orphan = ~has_name & (vals != "") & ~v_pid.isin(no_opts)
+        for j in np.flatnonzero(orphan.to_numpy())[:50]:
+            ctx_v.bad(j, cols.get(f"option{k}_value"), "option_value_without_name",
+                      f"option {k} has a value but the product has no option {k} name; ignored")
+    product_options = pd.DataFrame(po_rows, columns=["product_id", "position", "name", "linked_to"])
+    variant_options = pd.concat(vo_rows, ignore_index=True)
+
+    # ---- variants
+    price = _money(vget("price"), cols.get("price"), ctx_v)
+    if price.null_count:
+        for j in pc.indices_nonzero(pc.is_null(price)).to_pylist():
+            ctx_v.bad(j, cols.get("price", "Price"), "missing_price", "the variant has no valid price; 0 was used",
+                      severity="error")
+        price = pc.fill_null(price, pa.scalar(decimal.Decimal(0), schema.MONEY))
+    grams_f = pc.cast(_decimal_strings(vget("grams"), cols.get("grams"), ctx_v), pa.float64()) \
+        .to_numpy(zero_copy_only=False)
+    unit_raw = vget("weight_unit").str.strip().str.lower()
+    unit = unit_raw.replace({"lbs": "lb", "grams": "g", "kilograms": "kg", "ounces": "oz", "pounds": "lb"})
+    bad_unit = ~unit.isin(list(_UNIT_GRAMS) + [""])
+    for j in np.flatnonzero(bad_unit.to_numpy()):
+        ctx_v.bad(j, cols.get("weight_unit"), "bad_weight_unit", f"weight unit '{unit_raw.iloc[j]}' is unknown; grams used")
+    unit = unit.where(~bad_unit, "")
+    has_g = ~np.isnan(grams_f)
+    u_np = unit.to_numpy(dtype=object)
+    u_eff = np.where(has_g & (u_np == ""), "g", u_np)
+    fac = pd.Series(u_eff).map({k: float(v) for k, v in _UNIT_GRAMS.items()}).fillna(1.0).to_numpy()
+    weights = pd.array(np.where(has_g, grams_f / fac, np.nan), dtype="Float64")
+    weights[~has_g] = pd.NA
+    units = pd.Series(u_eff, dtype=object).where(pd.Series(u_eff) != "", None)
+    qty_s = pc.cast(_decimal_strings(vget("inventory_quantity"), cols.get("inventory_quantity"), ctx_v), pa.float64())
+    qf = qty_s.to_numpy(zero_copy_only=False)
+    frac = ~np.isnan(qf) & (qf != np.floor(qf))
+    for j in np.flatnonzero(frac):
+        ctx_v.bad(j, cols.get("inventory_quantity"), "bad_number", f"'{qf[j]}' is not a whole number; left empty")
+    qty = pd.array(np.where(np.isnan(qf) | frac, 0, qf).astype("int64"), dtype="Int64")
+    qty[np.isnan(qf) | frac] = pd.NA
+    pol_raw = vget("inventory_policy").str.strip().str.lower()
+    bad_pol = ~pol_raw.isin(["deny", "continue", ""])
+    for j in np.flatnonzero(bad_pol.to_numpy()):
+        ctx_v.bad(j, cols.get("inventory_policy"), "bad_inventory_policy",
+                  f"'{pol_raw.iloc[j]}' is not DENY or CONTINUE; left empty")
+    policy = pol_raw.where(~bad_pol & (pol_raw != ""), None)
+    barcode = vget("barcode")
+    variants = pd.DataFrame({
+        "variant_id": v_id, "product_id": v_pid, "position": v_pos,
+        "sku": _none(vget("sku")), "barcode": _none(barcode),
+        "price": _pd(price),
+        "compare_at_price": _pd(_money(vget("compare_at_price"), cols.get("compare_at_price"), ctx_v)),
+        "cost": _pd(_money(vget("cost"), cols.get("cost"), ctx_v)),
+        "weight": weights, "weight_unit": units, "inventory_quantity": qty,
+        "inventory_policy": policy, "inventory_tracker": _none(vget("inventory_tracker")),
+        "requires_shipping": _bool(vget("requires_shipping"), cols.get("requires_shipping"), ctx_v),
+        "taxable": _bool(vget("taxable"), cols.get("taxable"), ctx_v),
+        "tax_code": _none(vget("tax_code")), "fulfillment_service": _none(vget("fulfillment_service")),
+        "image_src": _none(vget("variant_image")), "source_id": v_id,
+    })
+    # spreadsheet damage: flag, never fix
+    for key in ("barcode", "sku"):
+        if key in cols:
+            vals = vget(key)
+            for j in np.flatnonzero(spreadsheet_mangled(vals).to_numpy()):
+                ctx_v.bad(j, cols[key], "spreadsheet_mangled",
+                          f"'{vals.iloc[j]}' looks like a number a spreadsheet turned into scientific notation; "
+                          "the real digits are lost", hint="export the value again from the source system; "
+                          "it was kept as it is")
+    if "barcode" in cols:
+        for j in np.flatnonzero(not_gtin(barcode).to_numpy()):
+            ctx_v.bad(j, cols["barcode"], "barcode_not_gtin",
+                      f"barcode '{barcode.iloc[j]}' has {len(barcode.iloc[j].strip())} digits; a GTIN has 8, 12, 13 "
+                      "or 14", hint="a spreadsheet may have dropped leading zeros; it was kept as it is")
+
+    # ---- images
+    src = get("image_src")
+    has_img = (src.str.strip() != "").to_numpy()
+    irows = np.flatnonzero(has_img)
+    irows = irows[np.lexsort((irows, prod_rank.to_numpy()[irows]))]
+    I = df.iloc[irows]
+    i_pid = handle.iloc[irows].reset_index(drop=True)
+    ctx_i = _SubCtx(ctx, irows)
+    pos_raw = (I[cols["image_position"]] if "image_position" in cols else empty.iloc[irows]).reset_index(drop=True)
+    pos_f = pc.cast(_decimal_strings(pos_raw, cols.get("image_position"), ctx_i), pa.float64()) \
+        .to_numpy(zero_copy_only=False)
+    pos = pd.array(np.where(np.isnan(pos_f), 0, pos_f).astype("int64"), dtype="Int64")
+    pos[np.isnan(pos_f)] = pd.NA
+    pos = pd.Series(pos)
+    images = pd.DataFrame({"product_id": i_pid, "position": pos,
+                           "src": src.iloc[irows].reset_index(drop=True),
+                           "alt": _none((I[cols["image_alt"]] if "image_alt" in cols else empty.iloc[irows])
+                                        .reset_index(drop=True))})
+    images = _fix_image_positions(images, ctx_i)
+    # image position / alt text on rows without an image URL: keep per variant row
+    extra_rows: list[pd.DataFrame] = []
+    for key, xkey in (("image_position", "row_image_position"), ("image_alt", "row_image_alt_text")):
+        if key not in cols:
+            continue
+        vals = vget(key)
+        vsrc = vget("image_src")
+        orphan = (vals != "") & (vsrc.str.strip() == "")
+        if orphan.any():
+            extra_rows.append(pd.DataFrame({"entity": "variant", "entity_id": v_id[orphan], "namespace": NAME,
+                                            "key": xkey, "value": vals[orphan], "type": None}))
+    orphan_any = np.zeros(len(vrows), dtype=bool)
+    for key in ("image_position", "image_alt"):
+        if key in cols:
+            orphan_any |= ((vget(key) != "") & (vget("image_src").str.strip() == "")).to_numpy()
+    if orphan_any.any():
+        per_p = pd.Series(orphan_any).groupby(v_pid.to_numpy()).agg(["sum", "idxmax"])
+        for p, r in per_p[per_p["sum"] > 0].iterrows():
+            ctx_v.bad(int(r["idxmax"]), cols.get("image_position", cols.get("image_alt")), "image_without_url",
+                      f"{int(r['sum'])} row(s) of '{p}' have an image position or alt text but no image URL; "
+                      "Shopify ignores them (kept for the round trip)")
+
+    # ---- extra columns
+    img_key_of_row = pd.Series(i_pid.to_numpy() + "@" + images["position"].astype(str).to_numpy(), index=irows) \
+        if len(irows) else pd.Series([], dtype=object)
+    io_rows = np.flatnonzero(~is_variant.to_numpy())
+    for col, kind in extra_cols:
+        _, level, ns, key, type_ = kind
+        s = df[col]
+        nonempty = (s != "").to_numpy()
+        became = f"extra:{ns}.{key}"
+        dropped = 0
+        if level == "product":
+            sel = fr[nonempty[fr]]
+            extra_rows.append(pd.DataFrame({"entity": "product", "entity_id": handle.iloc[sel].to_numpy(),
+                                            "namespace": ns, "key": key, "value": s.iloc[sel].to_numpy(),
+                                            "type": type_}))
+            lost = nonempty & later
+            dropped = int(lost.sum())
+            for i in np.flatnonzero(lost)[:20]:
+                ctx.bad(i, col, "product_field_on_later_row",
+                        f"'{col}' is a product column but is set on a later row of the product; ignored")
+        else:
+            sel = np.flatnonzero(nonempty[vrows])
+            extra_rows.append(pd.DataFrame({"entity": "variant", "entity_id": v_id.iloc[sel].to_numpy(),
+                                            "namespace": ns, "key": key, "value": V[col].iloc[sel].to_numpy(),
+                                            "type": type_}))
+            io_sel = io_rows[nonempty[io_rows]]
+            if len(io_sel):
+                with_img = [r for r in io_sel if r in img_key_of_row.index]
+                extra_rows.append(pd.DataFrame({"entity": "image", "entity_id": img_key_of_row.loc[with_img].to_numpy(),
+                                                "namespace": ns, "key": key, "value": s.iloc[with_img].to_numpy(),
+                                                "type": type_}))
+        if key == "google_mpn":
+            for i in np.flatnonzero(spreadsheet_mangled(s).to_numpy()):
+                ctx.bad(i, col, "spreadsheet_mangled",
+                        f"'{s.iloc[i]}' looks like a number a spreadsheet turned into scientific notation; the real "
+                        "digits are lost", hint="export the value again from the source system; it was kept as it is")
+        losses.append({"file": file, "column": col, "became": became, "non_empty": int(nonempty.sum()),
+                       "dropped": dropped, "note": ""})
+    extra = pd.concat(extra_rows, ignore_index=True) if extra_rows else schema.empty_frame("extra")
+
+    # ---- loss rows for standard columns
+    became_of = {
+        "handle": "products.product_id, products.handle", "title": "products.title",
+        "description_html": "products.description_html", "vendor": "products.vendor",
+        "product_category": "products.product_category", "product_type": "products.product_type",
+        "tags": "products.tags", "published": "products.published", "status": "products.status",
+        "gift_card": "products.gift_card", "seo_title": "products.seo_title",
+        "seo_description": "products.seo_description", "sku": "variants.sku", "barcode": "variants.barcode",
+        "grams": "variants.weight", "weight_unit": "variants.weight_unit",
+        "inventory_tracker": "variants.inventory_tracker", "inventory_quantity": "variants.inventory_quantity",
+        "inventory_policy": "variants.inventory_policy", "fulfillment_service": "variants.fulfillment_service",
+        "price": "variants.price", "compare_at_price": "variants.compare_at_price", "cost": "variants.cost",
+        "requires_shipping": "variants.requires_shipping", "taxable": "variants.taxable",
+        "tax_code": "variants.tax_code", "variant_image": "variants.image_src", "image_src": "images.src",
+        "image_position": "images.position", "image_alt": "images.alt"}
+    for k in (1, 2, 3):
+        became_of[f"option{k}_name"] = "product_options.name"
+        became_of[f"option{k}_value"] = "variant_options.value"
+        became_of[f"option{k}_linked"] = "product_options.linked_to"
+    for key, col in cols.items():
+        nonempty = (df[col] != "").to_numpy()
+        level = FIELDS[key][2]
+        dropped = int((nonempty & later).sum()) if level == "product" and key != "handle" else 0
+        losses.append({"file": file, "column": col, "became": became_of[key], "non_empty": int(nonempty.sum()),
+                       "dropped": dropped, "note": ""})
+    order_cols = list(df.columns)
+    losses.sort(key=lambda r: (r["file"] != file, order_cols.index(r["column"]) if r["column"] in order_cols else 0))
+    issues.extend(ctx.rows)
+    return {"products": products, "product_options": product_options, "variants": variants,
+            "variant_options": variant_options, "images": images, "extra": extra}
+
+
+class _SubCtx:
+    """A :class:`_Ctx` seen through a row selection (position j -> frame row rows[j])."""
+
+    def __init__(self, ctx, rows):
+        self.ctx = ctx
+        self.rows = rows
+
+    def bad(self, j, column, check, detail, *, severity="warning", hint=""):
+        self.ctx.bad(int(self.rows[j]), column, check, detail, severity=severity, hint=hint)
+
+
+def _none(s: pd.Series) -> pd.Series:
+    """Text with empty cells as None (nulls in the model)."""
+    return s.astype(object).where(s != "", None)
+
+
+def _fix_image_positions(images: pd.DataFrame, ctx) -> pd.DataFrame:
+    """Fill missing image positions (next free one) and renumber products with repeated positions."""
+    if not len(images):
+        return images
+    pos = images["position"]
+    dup = images.duplicated(["product_id", "position"], keep=False) & pos.notna()
+    bad_p = set(images.loc[pos.isna() | dup, "product_id"])
+    if not bad_p:
+        return images
+    images = images.copy()
+    sel = images["product_id"].isin(bad_p)
+    fixed = []
+    for p, g in images[sel].groupby("product_id", sort=False):
+        gp = g["position"]
+        if gp.dropna().duplicated().any():
+            ctx.bad(int(g.index[0]), "Image position", "duplicate_image_position",
+                    f"'{p}' has repeated image positions; images renumbered in row order")
+            new = list(range(1, len(g) + 1))
+        else:
+            nxt = int(gp.max()) if gp.notna().any() else 0
+            new = []
+            for v in gp:
+                if pd.isna(v):
+                    nxt += 1
+                    new.append(nxt)
+                else:
+                    new.append(int(v))
+                    nxt = max(nxt, int(v))
+            if len(set(new)) != len(new):
+                new = list(range(1, len(g) + 1))
+        fixed.append(pd.Series(new, index=g.index))
+    images.loc[sel, "position"] = pd.concat(fixed).reindex(images.index[sel]).to_numpy()
+    return images
+
+
+# --------------------------------------------------------------------------------------------------
+# customers
+
+_CUSTOMER_FIELDS = {
+    "customer id": "customer_id", "first name": "first_name", "last name": "last_name", "email": "email",
+    "accepts email marketing": "accepts_email_marketing", "accepts marketing": "accepts_email_marketing",
+    "accepts sms marketing": "accepts_sms_marketing",
+    "default address company": "company", "company": "company",
+    "default address address1": "address1", "address1": "address1",
+    "default address address2": "address2", "address2": "address2",
+    "default address city": "city", "city": "city",
+    "default address province code": "province_code", "province code": "province_code",
+    "default address country code": "country_code", "country code": "country_code",
+    "default address zip": "zip", "zip": "zip", "phone": "phone", "note": "note", "tax exempt": "tax_exempt",
+    "tags": "tags",
+}
+_CUSTOMER_EXTRA = {"total spent": "total_spent", "total orders": "total_orders", "province": "province",
+                   "country": "country", "default address phone": "default_address_phone"}
+
+
+def _read_customers(table, issues: list, losses: list) -> dict[str, pd.DataFrame]:
+    df = table.frame
+    n = len(df)
+    file = table.path
+    ctx = _Ctx(table)
+    data: dict[str, pd.Series] = {}
+    extra_rows = []
+    src_cols: dict[str, str] = {}
+    for c in df.columns:
+        low = " ".join(c.split()).lower()
+        if low in _CUSTOMER_FIELDS and _CUSTOMER_FIELDS[low] not in data:
+            key = _CUSTOMER_FIELDS[low]
+            s = df[c]
+            if key in ("customer_id", "zip", "phone"):
+                s = s.str.replace(r"^'", "", regex=True)
+            data[key] = s
+            src_cols[key] = c
+            losses.append({"file": file, "column": c, "became": f"customers.{key}",
+                           "non_empty": int((df[c] != "").sum()), "dropped": 0, "note": ""})
+    ids = data.get("customer_id", pd.Series([""] * n, dtype="str"))
+    email = data.get("email", pd.Series([""] * n, dtype="str"))
+    lines = pd.Series([table.line_of(i) for i in range(n)], dtype="str") if n else pd.Series([], dtype="str")
+    cid = ids.where(ids != "", email.where(email != "", "row-" + lines))
+    for c in df.columns:
+        low = " ".join(c.split()).lower()
+        if low in _CUSTOMER_FIELDS and src_cols.get(_CUSTOMER_FIELDS[low]) == c:
+            continue
+        m = _METAFIELD_RE.match(c)
+        if m:
+            ns, key, type_ = m.group(3), m.group(4), None
+        else:
+            ns, key, type_ = NAME, _CUSTOMER_EXTRA.get(low, f"column:{c}"), None
+        s = df[c].str.replace(r"^'", "", regex=True) if "phone" in low else df[c]
+        ne = (s != "").to_numpy()
+        extra_rows.append(pd.DataFrame({"entity": "customer", "entity_id": cid[ne].to_numpy(), "namespace": ns,
+                                        "key": key, "value": s[ne].to_numpy(), "type": type_}))
+        losses.append({"file": file, "column": c, "became": f"extra:{ns}.{key}", "non_empty": int(ne.sum()),
+                       "dropped": 0, "note": ""})
+    if "customer_id" in data:
+        ne = (ids != "").to_numpy()
+        extra_rows.append(pd.DataFrame({"entity": "customer", "entity_id": cid[ne].to_numpy(), "namespace": NAME,
+                                        "key": "customer_id", "value": ids[ne].to_numpy(), "type": None}))
+    out = {"customer_id": cid}
+    for key, s in data.items():
+        if key == "customer_id":
+            continue
+        if key in ("accepts_email_marketing", "accepts_sms_marketing", "tax_exempt"):
+            out[key] = _bool(s, src_cols[key], ctx)
+        elif key == "country_code":
+            out[key] = _none(s.str.strip().str.upper())
+        else:
+            out[key] = _none(s)
+    out["source_id"] = _none(ids)
+    customers = pd.DataFrame(out)
+    dup = customers["customer_id"].duplicated()
+    for i in np.flatnonzero(dup.to_numpy())[:50]:
+        ctx.bad(i, src_cols.get("customer_id", "Email"), "duplicate_customer",
+                f"customer '{customers['customer_id'].iloc[i]}' appears again; the first row was kept", severity="error")
+    customers = customers.loc[~dup]
+    issues.extend(ctx.rows)
+    extra = pd.concat(extra_rows, ignore_index=True) if extra_rows else schema.empty_frame("extra")
+    return {"customers": customers, "extra": extra}
+
+
+# --------------------------------------------------------------------------------------------------
+# writing products
+
+def _text(s: pd.Series) -> pd.Series:
+    """Any canonical column as object text with '' for nulls."""
+    if isinstance(s.dtype, pd.ArrowDtype):
+        arr = s.array._pa_array
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            return pd.Series(pc.fill_null(arr, "").to_pylist(), index=s.index, dtype=object)
+    return s.astype(object).where(s.notna(), "").astype(str)
+
+
+def _lookup(keys: pd.Series, mapping: dict) -> pd.Series:
+    """``keys`` mapped through ``mapping`` as object text, '' where there is no entry."""
+    out = keys.astype(object).map(mapping)
+    return out.astype(object).where(out.notna(), "")
+
+
+def _atext(s: pd.Series) -> pa.Array:
+    """A canonical column as an Arrow string array with '' for nulls."""
+    if isinstance(s.dtype, pd.ArrowDtype):
+        arr = s.array._pa_array.combine_chunks()
+    else:
+        arr = pa.array(s.astype(object).where(s.notna(), None), from_pandas=True)
+    if pa.types.is_boolean(arr.type):
+        return pc.fill_null(pc.if_else(arr, "TRUE", "FALSE"), "")
+    if pa.types.is_decimal(arr.type):
+        t = pc.cast(arr, pa.string())
+        return pc.fill_null(pc.replace_substring_regex(t, r"^(-?\d+\.\d\d\d*?)0+$", r"\1"), "")
+    if not pa.types.is_string(arr.type):
+        arr = pc.cast(arr, pa.string())
+    return pc.fill_null(arr, "")
+
+
+def _take(values: pa.Array, idx: np.ndarray, mask: np.ndarray) -> pa.Array:
+    """values[idx] where mask (and idx >= 0), '' elsewhere."""
+    sel = mask & (idx >= 0)
+    if len(values) == 0 or not sel.any():
+        return pa.array(np.full(len(idx), "", dtype=object), type=pa.string())
+    ind = pa.array(np.where(sel, idx, 0), mask=~sel)
+    return pc.fill_null(pc.take(values, ind), "")
+
+
+def _index_of(keys: pd.Series, ids: pd.Series) -> np.ndarray:
+    """Position of each key in ``ids`` (unique), -1 when absent."""
+    def arr(s):
+        if isinstance(s.dtype, pd.ArrowDtype) and pa.types.is_string(s.dtype.pyarrow_dtype):
+            return s.array._pa_array.combine_chunks()
+        return pa.array(s.astype(object), type=pa.string(), from_pandas=True)
+
+    k, v = arr(keys), arr(ids)
+    return pc.fill_null(pc.index_in(k, value_set=v), -1).to_numpy(zero_copy_only=False)
+
+
+def _product_rows(catalog: Catalog, dialect: str, issues: list):
+    """The product CSV as {header: Arrow string array} plus the product index of every row."""
+    legacy = dialect == "legacy"
+    products = catalog.products.reset_index(drop=True)
+    n_p = len(products)
+    var = catalog.variants.reset_index(drop=True)
+    v_p = _index_of(var["product_id"], products["product_id"])
+    if (v_p < 0).any():
+        for v in var.loc[v_p < 0, "variant_id"].head(20):
+            _issue(issues, "error", "", None, "", "", "", "variant_without_product",
+                   f"variant '{v}' belongs to no product in the catalog; not written")
+        var = var.loc[v_p >= 0].reset_index(drop=True)
+        v_p = v_p[v_p >= 0]
+    v_pos = var["position"].to_numpy(dtype="int64", na_value=0)
+    v_order = np.lexsort((v_pos, v_p))
+    var = var.iloc[v_order].reset_index(drop=True)
+    v_p = v_p[v_order]
+    img = catalog.images.reset_index(drop=True)
+    i_p = _index_of(img["product_id"], products["product_id"])
+    img = img.loc[i_p >= 0].reset_index(drop=True)
+    i_p = i_p[i_p >= 0]
+    i_pos = img["position"].to_numpy(dtype="int64", na_value=0)
+    i_order = np.lexsort((i_pos, i_p))
+    img = img.iloc[i_order].reset_index(drop=True)
+    i_p = i_p[i_order]
+
+    def rank_in_group(g: np.ndarray) -> np.ndarray:
+        if not len(g):
+            return g
+        starts = np.r_[True, g[1:] != g[:-1]]
+        first_idx = np.maximum.accumulate(np.where(starts, np.arange(len(g)), 0))
+        return np.arange(len(g)) - first_idx
+
+    v_k = rank_in_group(v_p)
+    i_k = rank_in_group(i_p)
+    nv = np.bincount(v_p, minlength=n_p) if len(v_p) else np.zeros(n_p, dtype=int)
+    ni = np.bincount(i_p, minlength=n_p) if len(i_p) else np.zeros(n_p, dtype=int)
+    nrows = np.maximum(np.maximum(nv, ni), 1)
+    p_idx = np.repeat(np.arange(n_p), nrows)
+    n = len(p_idx)
+    row_start = np.r_[0, np.cumsum(nrows)[:-1]] if n_p else np.array([], dtype=int)
+    k = np.arange(n) - np.repeat(row_start, nrows)
+    v_idx = np.full(n, -1)
+    v_idx[row_start[v_p] + v_k] = np.arange(len(var))
+    i_idx = np.full(n, -1)
+    i_idx[row_start[i_p] + i_k] = np.arange(len(img))
+    pm = k == 0
+    vm = v_idx >= 0
+    im = i_idx >= 0
+    allrows = np.ones(n, dtype=bool)
+    out: dict[str, pa.Array] = {}
+    out["handle"] = _take(_atext(products["handle"]), p_idx, allrows)
+    for key in ("title", "description_html", "vendor", "product_category", "product_type", "tags",
+                "seo_title", "seo_description", "published", "gift_card"):
+        out[key] = _take(_atext(products[key]), p_idx, pm)
+    status = _atext(products["status"])
+    out["status"] = _take(status if legacy else pc.utf8_capitalize(status), p_idx, pm)
+    # options
+    po = catalog.product_options
+    vo = catalog.variant_options
+    has_opt = np.zeros(n_p, dtype=bool)
+    if len(po):
+        pos_ = _index_of(po["product_id"], products["product_id"])
+        has_opt[pos_[pos_ >= 0]] = True
+    v_no_opt = ~has_opt[v_p] if len(v_p) else np.zeros(0, dtype=bool)
+    for kk in (1, 2, 3):
+        pk = po[po["position"] == kk].drop_duplicates("product_id")
+        at = _index_of(products["product_id"], pk["product_id"])
+        names = _take(_atext(pk["name"]), at, at >= 0)
+        links = _take(_atext(pk["linked_to"]), at, at >= 0)
+        if kk == 1:
+            names = pc.if_else(pa.array(has_opt), names, "Title") if n_p else names
+        out[f"option{kk}_name"] = _take(names, p_idx, pm)
+        out[f"option{kk}_linked"] = _take(links, p_idx, pm)
+        vk = vo[vo["position"] == kk].drop_duplicates("variant_id")
+        vat = _index_of(var["variant_id"], vk["variant_id"])
+        vals = _take(_atext(vk["value"]), vat, vat >= 0)
+        if kk == 1 and len(var):
+            vals = pc.if_else(pa.array(v_no_opt), "Default Title", vals)
+        out[f"option{kk}_value"] = _take(vals, v_idx, vm)
+    # variant fields
+    for key in ("sku", "barcode", "inventory_tracker", "fulfillment_service", "tax_code", "price",
+                "compare_at_price", "cost", "requires_shipping", "taxable", "inventory_quantity"):
+        out[key] = _take(_atext(var[key]), v_idx, vm)
+    out["variant_image"] = _take(_atext(var["image_src"]), v_idx, vm)
+    pol = _atext(var["inventory_policy"])
+    out["inventory_policy"] = _take(pol if legacy else pc.utf8_upper(pol), v_idx, vm)
+    unit = _atext(var["weight_unit"])
+    if len(var):
+        w = var["weight"].to_numpy(dtype="float64", na_value=np.nan)
+        u = np.asarray(unit.to_numpy(zero_copy_only=False), dtype=object)
+        factor = np.array([float(_UNIT_GRAMS.get(x or "g", 1)) for x in pd.unique(u)])
+        fac = pd.Series(factor, index=pd.unique(u)).reindex(u).to_numpy()
+        g = pa.array(np.round(w * fac, 9), mask=np.isnan(w))
+        grams = pc.fill_null(pc.cast(g, pa.string()), "")
+    else:
+        grams = pa.array([], type=pa.string())
+    out["grams"] = _take(grams, v_idx, vm)
+    out["weight_unit"] = _take(unit, v_idx, vm)
+    # images
+    out["image_src"] = _take(_atext(img["src"]), i_idx, im)
+    out["image_position"] = _take(_atext(img["position"]), i_idx, im)
+    out["image_alt"] = _take(_atext(img["alt"]), i_idx, im)
+
+    # extras
+    extra = catalog.extra
+    img_key = (img["product_id"].astype(str) + "@" + img["position"].astype(str)) if len(img) \
+        else pd.Series([], dtype=object)
+    extra_cols: dict[str, pa.Array] = {}
+    extra_order: list[tuple] = []
+    dropped: dict[str, int] = {}
+    blank = pa.array(np.full(n, "", dtype=object), type=pa.string())
+    if len(extra):
+        ex = extra[extra["entity"].isin(["product", "variant", "image"])]
+        ex_ns = ex["namespace"].astype(str)
+        other = ex_ns.str.lower().isin(_OTHER_PLATFORMS)
+        for ns, cnt in ex_ns[other].value_counts().sort_index().items():
+            dropped[ns] = int(cnt)
+        ex = ex[~other]
+        for (entity, ns, key), g in ex.groupby(["entity", "namespace", "key"], sort=True):
+            g = g.drop_duplicates("entity_id")
+            type_ = next((t for t in g["type"] if t is not None and t is not pd.NA and t == t and t), None)
+            gvals = _atext(g["value"])
+            if entity == "variant" and ns == NAME and key in ("row_image_position", "row_image_alt_text"):
+                target = "image_position" if key == "row_image_position" else "image_alt"
+                at = _index_of(var["variant_id"], g["entity_id"])
+                col = _take(_take(gvals, at, at >= 0), v_idx, vm & ~im)
+                out[target] = pc.if_else(pc.equal(out[target], ""), col, out[target])
+                continue
+            level = "variant" if entity in ("variant", "image") else "product"
+            header = extra_header(level, ns, key, type_, dialect)
+            if header is None:
+                dropped[f"{ns}.{key}"] = dropped.get(f"{ns}.{key}", 0) + len(g)
+                continue
+            if entity == "product":
+                at = _index_of(products["product_id"], g["entity_id"])
+                filled = _take(_take(gvals, at, at >= 0), p_idx, pm)
+            elif entity == "variant":
+                at = _index_of(var["variant_id"], g["entity_id"])
+                filled = _take(_take(gvals, at, at >= 0), v_idx, vm)
+            else:
+                at = _index_of(img_key, g["entity_id"])
+                filled = _take(_take(gvals, at, at >= 0), i_idx, im & ~vm)
+            if header in extra_cols:
+                prev = extra_cols[header]
+                extra_cols[header] = pc.if_else(pc.equal(filled, ""), prev, filled)
+            else:
+                extra_cols[header] = filled
+                extra_order.append(_extra_sort_key(level, ns, key, header))
+    for what, cnt in dropped.items():
+        _issue(issues, "warning", "", None, what, "", "", "extra_not_written",
+               f"{cnt} value(s) of '{what}' have no Shopify column and were not written")
+
+    std = LEGACY_HEADER if legacy else CURRENT_HEADER
+    columns: dict[str, pa.Array] = {}
+    for h in std:
+        kind = classify(h)
+        columns[h] = out[kind[1]] if kind[0] == "field" else extra_cols.pop(h, blank)
+    for _, h in sorted(extra_order):
+        if h in extra_cols:
+            columns[h] = extra_cols.pop(h)
+    return list(columns), columns, p_idx
+
+
+def _extra_sort_key(level, ns, key, header):
+    group = 0 if not (ns == NAME and _PLATFORM_KEY.match(key)) else (1 if key.startswith("market_") else 2)
+    return ((group, 0 if level == "product" else 1, ns, key), header)
+
+
+def _customer_rows(catalog: Catalog) -> pd.DataFrame:
+    c = catalog.customers.reset_index(drop=True)
+    ex = catalog.extra
+    ex = ex[(ex["entity"] == "customer") & (ex["namespace"] == NAME)] if len(ex) else ex
+
+    def xcol(key):
+        if not len(ex):
+            return pd.Series([""] * len(c), dtype=object)
+        g = ex[ex["key"] == key]
+        return _lookup(c["customer_id"], dict(zip(g["entity_id"], _text(g["value"]))))
+
+    def yn(s):
+        return s.astype(object).map(lambda v: "" if v is None or v is pd.NA or v != v else ("yes" if v else "no"))
+
+    return pd.DataFrame({
+        "Customer ID": xcol("customer_id"), "First Name": _text(c["first_name"]), "Last Name": _text(c["last_name"]),
+        "Email": _text(c["email"]), "Accepts Email Marketing": yn(c["accepts_email_marketing"]),
+        "Default Address Company": _text(c["company"]), "Default Address Address1": _text(c["address1"]),
+        "Default Address Address2": _text(c["address2"]), "Default Address City": _text(c["city"]),
+        "Default Address Province Code": _text(c["province_code"]),
+        "Default Address Country Code": _text(c["country_code"]), "Default Address Zip": _text(c["zip"]),
+        "Default Address Phone": xcol("default_address_phone"), "Phone": _text(c["phone"]),
+        "Accepts SMS Marketing": yn(c["accepts_sms_marketing"]), "Total Spent": xcol("total_spent"),
+        "Total Orders": xcol("total_orders"), "Note": _text(c["note"]), "Tax Exempt": yn(c["tax_exempt"]),
+        "Tags": _text(c["tags"])})
+
+
+def _neutralise(columns: dict[str, pa.Array]) -> tuple[dict[str, pa.Array], list[tuple[int, str, str]]]:
+    """Prefix formula-like cells with ``'`` (safeio.is_formula decides); also (row, column, old value)."""
+    changed = []
+    out = {}
+    for name, arr in columns.items():
+        cand = pc.is_in(pc.utf8_slice_codeunits(arr, 0, 1), value_set=_TRIGGERS)
+        idx = pc.indices_nonzero(cand).to_numpy() if pc.any(cand).as_py() else []
+        hits = [int(i) for i in idx if safeio.is_formula(arr[int(i)].as_py())]
+        if hits:
+            mask = np.zeros(len(arr), dtype=bool)
+            mask[hits] = True
+            arr = pc.if_else(pa.array(mask), pc.binary_join_element_wise("'", arr, ""), arr)
+            changed += [(i, name, columns[name][i].as_py()) for i in hits]
+        out[name] = arr
+    return out, changed
+
+
+def _joined_bytes(arr: pa.Array) -> memoryview:
+    """The bytes of all strings of ``arr`` one after another (zero-copy view of its data buffer)."""
+    arr = pc.cast(arr, pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    _, offsets_buf, data = arr.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[arr.offset: arr.offset + len(arr) + 1]
+    if data is None or not len(offsets):
+        return memoryview(b"")
+    return memoryview(data)[int(offsets[0]):int(offsets[-1])]
+
+
+def _write_split(out_dir: Path, stem: str, header: list[str], columns, group_of_row,
+                 issues: list, *, product_col: str | None = "auto") -> list[Path]:
+    """Neutralise formulas, then write ``stem.csv`` (and ``stem-2.csv``...) under 15 MB, groups kept whole."""
+    if isinstance(columns, pd.DataFrame):
+        columns = {c: pc.fill_null(pa.array(columns[c].astype(object), type=pa.string(), from_pandas=True), "")
+                   for c in columns.columns}
+    safe, changed = _neutralise(columns)
+    hcol = None
+    if product_col == "auto":
+        hcol = "URL handle" if "URL handle" in columns else "Handle"
+    for row, col, old in changed:
+        _issue(issues, "warning", f"{stem}.csv", None, col,
+               columns[hcol][row].as_py() if hcol else "", "", "formula_neutralised",
+               f"the cell started like a spreadsheet formula ({old[:40]!r}); a ' was put in front",
+               "Shopify has no rule for formula-like text; check the value after import")
+    lines = csv_lines(pa.table(safe))
+    head = header_line(header)
+    sizes = pc.add(pc.binary_length(pc.cast(lines, pa.binary())), len(EOL)).to_numpy(zero_copy_only=False)
+    groups = np.asarray(group_of_row)
+    # group sizes in row order (rows of a group are consecutive)
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]]) if len(groups) else np.array([], dtype=int)
+    gsize = np.add.reduceat(sizes, starts) if len(starts) else np.array([])
+    budget = MAX_FILE_BYTES - len(head.encode("utf-8")) - len(EOL)
+    parts: list[tuple[int, int]] = []
+    cur_start, cur_size = 0, 0
+    for s, size in zip(starts.tolist(), gsize.tolist()):
+        if cur_size and cur_size + size > budget:
+            parts.append((cur_start, s))
+            cur_start, cur_size = s, 0
+        cur_size += size
+        if size > budget:
+            _issue(issues, "error", f"{stem}.csv", None, "", "", "", "product_too_large_for_file",
+                   "one product's rows alone exceed 15 MB; Shopify will refuse that file")
+    parts.append((cur_start, len(groups)))
+    written = []
+    for n, (a, b) in enumerate(parts, start=1):
+        path = out_dir / (f"{stem}.csv" if n == 1 else f"{stem}-{n}.csv")
+        with safeio.atomic_write(path, "wb") as fh:
+            fh.write((head + EOL).encode("utf-8"))
+            if b > a:
+                fh.write(_joined_bytes(pc.binary_join_element_wise(lines.slice(a, b - a), EOL, "")))
+        written.append(path)
+    return written
+
+
+def write_redirects(rows, path) -> Path:
+    """Write a Shopify URL redirects CSV (``Redirect from,Redirect to``), sorted and deduplicated.
+
+    ``rows``: (from, to) pairs or a DataFrame with those two columns. Paths keep their leading ``/``;
+    a full URL is reduced to its path (Shopify wants paths only).
+    """
+    if isinstance(rows, pd.DataFrame):
+        pairs = list(zip(rows.iloc[:, 0], rows.iloc[:, 1]))
+    else:
+        pairs = list(rows)
+
+    def path_only(u):
+        u = str(u or "").strip()
+        m = re.match(r"^[a-z][a-z0-9+.-]*://[^/]+(/.*)?$", u, re.I)
+        if m:
+            u = m.group(1) or "/"
+        return u if u.startswith("/") else "/" + u
+
+    clean = sorted({(path_only(a), path_only(b)) for a, b in pairs if a and b and path_only(a) != path_only(b)})
+    frame = pd.DataFrame(clean, columns=["Redirect from", "Redirect to"])
+    safe, _ = safeio.neutralise_formulas(frame)
+    lines = csv_lines(safe).to_pylist() if len(safe) else []
+    p = Path(path)
+    with safeio.atomic_write(p, "w", newline="") as fh:
+        fh.write("Redirect from,Redirect to" + EOL + "".join(line + EOL for line in lines))
+    return p
+
+
+# --------------------------------------------------------------------------------------------------
+# validation
+
+def validate(catalog: Catalog) -> pd.DataFrame:
+    """Problems that would stop or damage a Shopify import (formats.md 1.4); empty when none."""
+    rows: list[dict] = []
+    P = catalog.products
+    V = catalog.variants
+
+    def add(sev, product, check, detail, column="", sku="", hint=""):
+        _issue(rows, sev, "", None, column, product, sku, check, detail, hint)
+
+    handles = _text(P["handle"])
+    titles = _text(P["title"])
+    for h, t, pid in zip(handles, titles, _text(P["product_id"])):
+        if not h:
+            add("error", pid, "missing_handle", "the product has no handle", "handle")
+        elif len(h) > 255:
+            add("error", h, "handle_too_long", f"the handle has {len(h)} characters; Shopify allows 255", "handle")
+        if h and not _HANDLE_RE.match(h.lower()):
+            add("error", h, "bad_handle", "a handle may hold only letters, digits and dashes (no spaces, accents, "
+                "periods or other characters)", "handle", hint="use workbench.mapping.slugify")
+        if not t.strip():
+            add("error", h, "missing_title", "the product has no title", "title")
+        elif len(t) > 255:
+            add("error", h, "title_too_long", f"the title has {len(t)} characters; Shopify allows 255", "title")
+    dup = handles[handles.str.lower().duplicated(keep="first") & (handles != "")]
+    for h in dup:
+        add("error", h, "duplicate_handle", "two products share this handle; Shopify would merge or skip them", "handle")
+    for h, v in zip(handles, _text(P["vendor"])):
+        if v and len(v.strip()) < 2:
+            add("error", h, "vendor_too_short", f"vendor '{v}' is shorter than 2 characters", "vendor")
+    for h, tags in zip(handles, _text(P["tags"])):
+        if not tags:
+            continue
+        parts = [t.strip() for t in tags.split(",") if t.strip()]
+        if len(parts) > 250:
+            add("warning", h, "too_many_tags", f"{len(parts)} tags; Shopify keeps 250", "tags")
+        for t in parts:
+            if len(t) > 255:
+                add("warning", h, "tag_too_long", f"tag '{t[:30]}...' is over 255 characters", "tags")
+    handle_of = dict(zip(_text(P["product_id"]), handles))
+    po = catalog.product_options
+    if len(po):
+        counts = po.groupby("product_id").size()
+        for pid, c in counts[counts > MAX_OPTIONS].items():
+            add("error", handle_of.get(pid, pid), "too_many_options", f"{c} options; Shopify allows {MAX_OPTIONS}")
+        for pid, name in zip(po["product_id"], _text(po["name"])):
+            if len(name) > 255:
+                add("error", handle_of.get(pid, pid), "option_name_too_long", "an option name is over 255 characters")
+    if len(V):
+        vc = V.groupby("product_id").size()
+        for pid, c in vc[vc > MAX_VARIANTS].items():
+            add("error", handle_of.get(pid, pid), "too_many_variants", f"{c} variants; Shopify allows {MAX_VARIANTS}")
+        missing_p = set(P["product_id"]) - set(V["product_id"])
+        for pid in sorted(missing_p):
+            add("error", handle_of.get(pid, pid), "missing_price", "the product has no variant, so no price")
+        null_price = V["price"].isna()
+        for pid, sku in zip(V.loc[null_price, "product_id"], _text(V.loc[null_price, "sku"])):
+            add("error", handle_of.get(pid, pid), "missing_price", "a variant has no price", "price", sku)
+        vo = catalog.variant_options
+        if len(vo):
+            combo = vo.sort_values(["variant_id", "position"]).groupby("variant_id")["value"].agg(
+                lambda s: "\x1f".join(map(str, s)))
+            vv = V[["variant_id", "product_id", "sku"]].assign(combo=_lookup(V["variant_id"], combo.to_dict()))
+            d = vv[vv.duplicated(["product_id", "combo"], keep="first")]
+            for pid, sku, cmb in zip(d["product_id"], _text(d["sku"]), d["combo"]):
+                add("error", handle_of.get(pid, pid), "duplicate_combination",
+                    f"two variants have the same option values ({cmb.replace(chr(31), ' / ')})", sku=sku)
+    elif len(P):
+        for pid in P["product_id"]:
+            add("error", handle_of.get(pid, pid), "missing_price", "the product has no variant, so no price")
+    for pid, src in zip(catalog.images["product_id"], _text(catalog.images["src"])):
+        if not _URL_RE.match(src.strip()):
+            add("error", handle_of.get(pid, pid), "image_url_not_absolute",
+                f"image '{src[:60]}' is not an absolute http(s) URL; Shopify cannot fetch it", "src",
+                hint="set [urls] image_base_url in the mapping file")
+    for pid, src, sku in zip(V["product_id"], _text(V["image_src"]), _text(V["sku"])):
+        if src and not _URL_RE.match(src.strip()):
+            add("error", handle_of.get(pid, pid), "image_url_not_absolute",
+                f"variant image '{src[:60]}' is not an absolute http(s) URL", "image_src", sku)
+    return issues_frame(rows)
+
+
+register(NAME, ShopifyAdapter)
