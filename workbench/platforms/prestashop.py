@@ -1,0 +1,1226 @@
+"""PrestaShop: the back office's product and combination import files (read and write).
+
+Both files are ``;`` separated and the importer maps their columns **by position** (the header text
+is not a contract: the official samples carry typos such as ``Acessories  (x,y,z...)``). So this
+adapter reads them by position too, and tells the two files apart by their column count: 67 for
+products (``products_import.csv``), 24 for combinations (``combinations_import.csv``).
+
+Mapping decisions (see ``docs/mapping.md``, section PrestaShop):
+
+* prices stay **tax excluded** (``Price tax excluded``); ``Tax rules ID`` goes to
+  ``extra:prestashop.tax_rules_id`` and sets ``taxable``; one warning per file says so, because a
+  Shopify shop may enter prices tax inclusive;
+* a combination's price is ``base + Impact on price`` (exact decimal arithmetic), its weight
+  ``base + Impact on weight``; its cost is its own ``Wholesale price`` unless that is 0 or empty,
+  then the product's;
+* a duplicate combination (same product, same values) keeps the first row; later rows are dropped,
+  reported as an issue and counted in the loss table. A repeated reference (SKU) or barcode is kept
+  as written and flagged;
+* EAN13/UPC stay text (``0000080446392`` keeps its zeros); spreadsheet-mangled values are flagged;
+* ``Feature(Name:Value:Position)`` becomes metafields ``extra:features.<name>``; every other column
+  with no canonical field goes to ``extra:prestashop.<key>`` so writing back keeps it.
+
+The helpers at the top (loss and extra tables, value checks, money, handles) are shared by the
+Volusion, OpenCart and BigCommerce adapters.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .. import schema
+from ..errors import InputError
+from ..mapping import Mapping, slugify as _slugify, unique_handles as _unique_handles
+from ..safeio import atomic_write, is_formula, neutralise_formulas
+from . import register
+from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
+from .csvio import not_gtin, read_table, spreadsheet_mangled
+
+__all__ = ["COMBINATION_HEADER", "PRODUCT_HEADER", "PrestaShopAdapter"]
+
+# =================================================================================================
+# shared helpers (also used by volusion.py, opencart.py, bigcommerce.py)
+# =================================================================================================
+
+MONEY = schema.MONEY
+_DEC = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_INT = re.compile(r"^[+-]?\d+$")
+_SCI = re.compile(r"^[+-]?\d+([.,]\d+)?[eE]\+?\d+$")
+_DIGITS = re.compile(r"^\d+$")
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+TEXT = "single_line_text_field"
+
+
+def issue(severity: str, file, line, column: str, check: str, detail: str, hint: str = "",
+          product: str = "", sku: str = "") -> dict:
+    """One issue row (columns of ``base.ISSUE_COLUMNS``)."""
+    return {"severity": severity, "file": "" if file is None else str(file),
+            "line": None if line is None else int(line), "column": column or "", "product": product or "",
+            "sku": sku or "", "check": check, "detail": detail, "hint": hint}
+
+
+def nonempty(s: pd.Series) -> pd.Series:
+    """Boolean mask of non-empty text cells (NaN/None count as empty)."""
+    return s.fillna("").astype(str).str.len() > 0
+
+
+def none_if_empty(s: pd.Series) -> pd.Series:
+    """Object series with ``None`` where the text is empty (for optional canonical columns)."""
+    s = s.fillna("").astype(str).reset_index(drop=True)
+    return s.astype(object).where(s != "", None)
+
+
+def lines_for(table, positions) -> list[int | None]:
+    """Physical lines of frame rows (``table`` may be None: then 1-based row + 1)."""
+    if table is None:
+        return [int(p) + 2 for p in positions]
+    return table.lines(positions)
+
+
+def to_money(values: pd.Series, *, file, column: str, table=None, issues: list | None = None,
+             required: bool = False, label: str = "") -> pa.Array:
+    """Text to exact ``decimal128(18, 4)``; empty to null.
+
+    A value that is not a plain decimal number is an :class:`InputError` when ``required`` (a price),
+    otherwise an error issue and null.
+    """
+    s = _decimal_comma(values, file=file, column=column, table=table, issues=issues)
+    ok = s.str.match(_DEC) | (s == "")
+    if not ok.all():
+        bad = np.flatnonzero(~ok.to_numpy())
+        if required:
+            line = lines_for(table, [bad[0]])[0]
+            raise InputError(f"{label or column} {s.iloc[bad[0]]!r} is not a number (use a plain decimal such "
+                             f"as 12.50, without currency sign or thousands separator)",
+                             file=file, row=line, column=column)
+        if issues is not None:
+            for pos, line in zip(bad[:50], lines_for(table, bad[:50])):
+                issues.append(issue("error", file, line, column, "bad_number",
+                                    f"{s.iloc[pos]!r} is not a number; the value was left empty"))
+        s = s.where(ok, "")
+    arr = pa.array(s.to_numpy(dtype=object), type=pa.string())
+    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    try:
+        dec = arr.cast(pa.decimal128(38, 10))
+    except pa.ArrowInvalid as exc:  # too many digits
+        raise InputError(f"{label or column}: {exc}", file=file, column=column) from None
+    try:
+        return dec.cast(MONEY)
+    except pa.ArrowInvalid:  # more than 4 decimal places: round half-even, flag
+        rounded = pc.round(dec, ndigits=4, round_mode="half_to_even")
+        changed = pc.fill_null(pc.not_equal(rounded, dec), False).to_numpy(zero_copy_only=False)
+        if issues is not None:
+            for pos, line in zip(np.flatnonzero(changed)[:50], lines_for(table, np.flatnonzero(changed)[:50])):
+                issues.append(issue("warning", file, line, column, "money_rounded",
+                                    f"{s.iloc[pos]!r} has more than 4 decimal places; rounded to 4"))
+        return rounded.cast(MONEY)
+
+
+def money_add(a: pa.Array, b: pa.Array) -> pa.Array:
+    """``a + b`` exactly (nulls in ``b`` count as 0), as ``decimal128(18, 4)``."""
+    b = pc.fill_null(b, pa.scalar(Decimal(0), MONEY))
+    return pc.add(a, b).cast(MONEY)
+
+
+def to_int(values: pd.Series, *, file, column: str, table=None, issues: list | None = None) -> pd.Series:
+    """Text to nullable Int64; a non-integer is an error issue and null (``"10.0"`` is accepted)."""
+    s = values.fillna("").astype(str).str.strip().reset_index(drop=True)
+    s = s.str.replace(r"^([+-]?\d+)\.0*$", r"\1", regex=True)
+    ok = s.str.match(_INT) | (s == "")
+    if not ok.all() and issues is not None:
+        bad = np.flatnonzero(~ok.to_numpy())
+        for pos, line in zip(bad[:50], lines_for(table, bad[:50])):
+            issues.append(issue("error", file, line, column, "bad_number",
+                                f"{s.iloc[pos]!r} is not a whole number; the value was left empty"))
+    s = s.where(ok & (s != ""), None)
+    return pd.to_numeric(s, errors="coerce").astype("Int64")
+
+
+def _decimal_comma(values: pd.Series, *, file, column: str, table=None, issues: list | None = None) -> pd.Series:
+    """Stripped text; ``12,50`` (one comma, no dot) becomes ``12.50`` with a ``decimal_comma`` warning."""
+    s = values.fillna("").astype(str).str.strip().reset_index(drop=True)
+    comma = s.str.fullmatch(r"[+-]?\d*,\d+").fillna(False).astype(bool)
+    if comma.any():
+        pos = np.flatnonzero(comma.to_numpy())
+        if issues is not None:
+            for p, line in zip(pos[:50], lines_for(table, pos[:50])):
+                issues.append(issue("warning", file, line, column, "decimal_comma",
+                                    f"{s.iloc[p]!r} uses a decimal comma; read as {s.iloc[p].replace(',', '.')}"))
+        s = s.where(~comma, s.str.replace(",", ".", regex=False))
+    return s
+
+
+def to_float(values: pd.Series, *, file, column: str, table=None, issues: list | None = None) -> pd.Series:
+    """Text to float64 (weights, dimensions); bad values are error issues and NaN."""
+    s = _decimal_comma(values, file=file, column=column, table=table, issues=issues)
+    ok = s.str.match(_DEC) | (s == "")
+    if not ok.all() and issues is not None:
+        bad = np.flatnonzero(~ok.to_numpy())
+        for pos, line in zip(bad[:50], lines_for(table, bad[:50])):
+            issues.append(issue("error", file, line, column, "bad_number",
+                                f"{s.iloc[pos]!r} is not a number; the value was left empty"))
+    return pd.to_numeric(s.where(ok & (s != ""), None), errors="coerce").astype("float64")
+
+
+slugify = _slugify
+
+
+def slugify_series(s: pd.Series) -> pd.Series:
+    """:func:`slugify` over a column (the ASCII folding is per value; the rest is vectorised)."""
+    s = s.fillna("").astype(str)
+    folded = s.map(lambda t: unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode("ascii")
+                   if not t.isascii() else t)
+    return folded.str.lower().str.replace(r"[^a-z0-9]+", "-", regex=True).str.strip("-").str.slice(0, 255) \
+        .str.rstrip("-")
+
+
+def unique_handles(handles: pd.Series, fallback: pd.Series, *, file, issues: list, platform: str,
+                   products: pd.Series | None = None) -> pd.Series:
+    """Empty handles from ``fallback``; repeated ones get ``-2``, ``-3`` (``mapping.unique_handles``)
+    and a ``duplicate_handle`` warning each (mapping rules 1.2)."""
+    h = handles.fillna("").astype(str).reset_index(drop=True)
+    fb = fallback.fillna("").astype(str).reset_index(drop=True)
+    h = h.where(h != "", fb)
+    out, changed = _unique_handles(h.tolist())
+    for i, old, new in changed[:500]:
+        issues.append(issue("warning", file, None, "handle", "duplicate_handle",
+                            f"handle '{old}' is used by an earlier product; this one becomes '{new}'",
+                            "old URLs still redirect through the redirects map",
+                            product="" if products is None else str(products.iloc[i])))
+    return pd.Series(out, dtype=object)
+
+
+def loss_rows(file, frame: pd.DataFrame, spec: dict, *, dropped_rows: pd.Series | None = None,
+              default: str | None = None, default_note: str = "") -> list[dict]:
+    """One loss row per column of ``frame``.
+
+    ``spec`` maps a column to ``(became, note)``; ``became == ""`` means dropped (every non-empty
+    value counts as dropped). Columns not in ``spec`` get ``default`` (``"extra:<ns>.{col}"`` style
+    template or None for dropped). Rows in ``dropped_rows`` (a boolean mask) count as dropped for
+    every column.
+    """
+    out = []
+    mask_drop = None if dropped_rows is None else dropped_rows.to_numpy(dtype=bool)
+    for col in frame.columns:
+        ne = nonempty(frame[col]).to_numpy()
+        non_empty = int(ne.sum())
+        if col in spec:
+            became, note = spec[col]
+        elif default is not None:
+            became, note = default.format(col=col, key=extra_key(col)), default_note
+        else:
+            became, note = "", default_note
+        dropped = non_empty if not became else 0
+        if became and mask_drop is not None:
+            d = int((ne & mask_drop).sum())
+            if d:
+                dropped += d
+                note = (note + "; " if note else "") + f"{d} value(s) in dropped rows"
+        out.append({"file": str(file), "column": str(col), "became": became, "non_empty": non_empty,
+                    "dropped": dropped, "note": note})
+    return out
+
+
+def extra_key(col: str) -> str:
+    """A metafield-safe key from a column name (``Tags (x,y,z...)`` -> ``tags_x_y_z``)."""
+    return re.sub(r"[^a-z0-9]+", "_", str(col).lower()).strip("_") or "column"
+
+
+def extra_rows(frame: pd.DataFrame, columns: dict, *, entity: str, ids: pd.Series, namespace: str,
+               type_: str = TEXT) -> pd.DataFrame:
+    """Long table of the non-empty cells of ``columns`` (column -> key) as extra rows."""
+    parts = []
+    ids = ids.reset_index(drop=True)
+    for col, key in columns.items():
+        if col not in frame.columns:
+            continue
+        s = frame[col].fillna("").astype(str).reset_index(drop=True)
+        m = (s != "") & ids.notna()
+        if m.any():
+            parts.append(pd.DataFrame({"entity": entity, "entity_id": ids[m].to_numpy(), "namespace": namespace,
+                                       "key": key, "value": s[m].to_numpy(), "type": type_}))
+    if not parts:
+        return pd.DataFrame(columns=["entity", "entity_id", "namespace", "key", "value", "type"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def scan_values(file, frame: pd.DataFrame, *, table=None, barcode_columns=(), product: pd.Series | None = None,
+                sku: pd.Series | None = None, issues: list, skip_rows: pd.Series | None = None) -> None:
+    """Flag spreadsheet damage: ``3.65275E+11`` numbers, short barcodes (lost leading zeros?) and
+    cells a spreadsheet would run as formulas. Values are never changed here."""
+    keep = None if skip_rows is None else ~skip_rows.to_numpy(dtype=bool)
+    prod = None if product is None else product.fillna("").astype(str).reset_index(drop=True)
+    sk = None if sku is None else sku.fillna("").astype(str).reset_index(drop=True)
+    found: list[tuple[int, str, str, str, str, str]] = []
+    for col in frame.columns:
+        s = frame[col].fillna("").astype(str).reset_index(drop=True)
+        sci = spreadsheet_mangled(s).to_numpy().copy()
+        if keep is not None:
+            sci &= keep
+        for pos in np.flatnonzero(sci):
+            found.append((pos, col, "spreadsheet_mangled",
+                          f"{s.iloc[pos]!r} looks like a long number a spreadsheet turned into scientific "
+                          f"notation; the original digits are lost",
+                          "take the value from the shop again (or from the supplier) and keep the column as text",
+                          "warning"))
+        if col in barcode_columns:
+            short = not_gtin(s).to_numpy().copy()
+            if keep is not None:
+                short &= keep
+            for pos in np.flatnonzero(short):
+                found.append((pos, col, "barcode_not_gtin",
+                              f"barcode {s.iloc[pos]!r} has {len(s.iloc[pos])} digits (GTINs have 8, 12, 13 or 14): "
+                              f"leading zeros may have been lost in a spreadsheet",
+                              "check the barcode against the product; it was kept as written", "warning"))
+        trig = s.str.startswith(_TRIGGERS).to_numpy().copy()
+        if keep is not None:
+            trig &= keep
+        for pos in np.flatnonzero(trig):
+            if is_formula(s.iloc[pos]):
+                found.append((pos, col, "formula_like",
+                              f"{s.iloc[pos][:60]!r} would run as a formula in a spreadsheet; kept as text",
+                              "output files neutralise it with a leading apostrophe", "warning"))
+    if not found:
+        return
+    found.sort(key=lambda t: (t[0], str(t[1])))
+    lines = lines_for(table, [f[0] for f in found])
+    for (pos, col, check, detail, hint, sev), line in zip(found, lines):
+        issues.append(issue(sev, file, line, col, check, detail, hint,
+                            product="" if prod is None else prod.iloc[pos], sku="" if sk is None else sk.iloc[pos]))
+
+
+def flag_repeats(values: pd.Series, *, file, column: str, check: str, what: str, table=None, issues: list,
+                 product: pd.Series | None = None, lines: list | None = None, files: list | None = None,
+                 columns: list | None = None) -> pd.Series:
+    """Warn on every non-empty value that repeats an earlier one (the first occurrence is not flagged).
+
+    Returns the mask of repeats."""
+    s = values.fillna("").astype(str).reset_index(drop=True)
+    rep = s.duplicated(keep="first") & (s != "")
+    pos = np.flatnonzero(rep.to_numpy())
+    if len(pos):
+        first = s.drop_duplicates(keep="first")
+        first_pos = pd.Series(first.index, index=first.to_numpy())
+        if lines is None:
+            ln = lines_for(table, list(pos) + list(first_pos[s.iloc[pos]].to_numpy()))
+            ln_rep, ln_first = ln[:len(pos)], ln[len(pos):]
+        else:
+            ln_rep = [lines[p] for p in pos]
+            ln_first = [lines[p] for p in first_pos[s.iloc[pos]].to_numpy()]
+        prod = None if product is None else product.fillna("").astype(str).reset_index(drop=True)
+        for p, lr, lf, fp in zip(pos, ln_rep, ln_first, first_pos[s.iloc[pos]].to_numpy()):
+            where = f"line {lf}" if files is None or files[fp] == files[p] else f"line {lf} of {Path(files[fp]).name}"
+            issues.append(issue("warning", file if files is None else files[p], lr,
+                                column if columns is None else columns[p], check,
+                                f"{what} {s.iloc[p]!r} was already used on {where}; kept as written",
+                                "give each variant its own value before importing", sku=s.iloc[p],
+                                product="" if prod is None else prod.iloc[p]))
+    return rep
+
+
+def to_bool(values: pd.Series, true=("1", "y", "yes", "true"), false=("0", "n", "no", "false")) -> pd.Series:
+    """Y/N, 1/0, yes/no, true/false to a nullable boolean (anything else: null)."""
+    s = values.fillna("").astype(str).str.strip().str.lower()
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    out[s.isin(true)] = True
+    out[s.isin(false)] = False
+    return out
+
+
+def finish(platform: str, files: list[str], frames: dict[str, pd.DataFrame], loss: list[dict],
+           issues: list[dict]) -> ReadResult:
+    """Conform every frame into a :class:`Catalog` and wrap the result."""
+    clean = {}
+    for name, df in frames.items():
+        if df is None:
+            continue
+        clean[name] = df.reset_index(drop=True)
+    catalog = Catalog.from_frames(**clean)
+    iss = issues_frame(issues)
+    return ReadResult(catalog=catalog, loss=loss_frame(loss), issues=iss, files=[str(f) for f in files])
+
+
+def concat_extra(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if p is not None and len(p)]
+    if not parts:
+        return pd.DataFrame(columns=["entity", "entity_id", "namespace", "key", "value", "type"])
+    out = pd.concat(parts, ignore_index=True)
+    return out.drop_duplicates(subset=["entity", "entity_id", "namespace", "key"], keep="first")
+
+
+def split_list(s: pd.Series, sep: str = ",") -> pd.DataFrame:
+    """Explode a list cell: columns ``row`` (position in ``s``), ``idx`` (0-based) and ``item`` (stripped);
+    empty items are dropped."""
+    s = s.fillna("").astype(str).reset_index(drop=True)
+    parts = s.str.split(sep)
+    ex = parts.explode()
+    df = pd.DataFrame({"row": ex.index.to_numpy(), "item": ex.fillna("").astype(str).str.strip().to_numpy()})
+    df["idx"] = df.groupby("row").cumcount()
+    return df[df["item"] != ""].reset_index(drop=True)
+
+
+def collections_from_paths(paths: pd.DataFrame, *, platform: str, level_sep: str | None = None,
+                           mapping: Mapping | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Collections and collection_products from a frame with ``product_id`` and ``path`` (a category
+    name or a path whose levels are split on ``level_sep``), plus optional ``source_id``/``source_url``.
+    One collection per distinct path (levels joined with `` > ``); title = the last level;
+    ``collection_id`` = ``handle`` = ``mapping.collection(path)`` (mapping rules 1.6)."""
+    mapping = mapping or Mapping()
+    df = paths[paths["path"].fillna("") != ""].copy()
+    if level_sep:
+        lv = df["path"].str.split(level_sep)
+        df["path"] = lv.map(lambda xs: " > ".join(x.strip() for x in xs if x.strip()))
+        df = df[df["path"] != ""]
+    df["title"] = df["path"].str.rsplit(" > ", n=1).str[-1]
+    keep = ["path", "title"] + [c for c in ("source_id", "source_url", "description_html") if c in df.columns]
+    cols = df.drop_duplicates("path")[keep].reset_index(drop=True)
+    cols["handle"] = [mapping.suggest("collections", p, mapping.collection(p)) or "collection"
+                      for p in cols["path"]]
+    n = cols.groupby("handle").cumcount()
+    cols["handle"] = cols["handle"].where(n == 0, cols["handle"] + "-" + (n + 1).astype(str))
+    cols["collection_id"] = cols["handle"]
+    cp = df.merge(cols[["path", "collection_id"]], on="path")[["collection_id", "product_id"]]
+    cp = cp.drop_duplicates().reset_index(drop=True)
+    cp["position"] = cp.groupby("collection_id").cumcount() + 1
+    out = ["collection_id", "handle", "title", "path"] + [c for c in ("source_id", "source_url", "description_html")
+                                                        if c in cols.columns]
+    return cols[out], cp
+
+
+def write_delimited(path: Path, header: list[str], rows: pd.DataFrame, *, delimiter: str) -> None:
+    """Write text rows (already in header order) atomically, UTF-8, LF, minimal quoting."""
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(header)
+    w.writerows(rows.fillna("").astype(str).itertuples(index=False, name=None))
+    with atomic_write(path, "w", newline="") as fh:
+        fh.write(buf.getvalue())
+
+
+def money_text(arr) -> pd.Series:
+    """Decimal values as plain text without trailing zeros (``140.0000`` -> ``140``)."""
+    out = []
+    for v in (arr.to_pylist() if isinstance(arr, (pa.Array, pa.ChunkedArray)) else list(arr)):
+        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+            out.append("")
+            continue
+        d = Decimal(v) if not isinstance(v, Decimal) else v
+        t = format(d.normalize(), "f")
+        out.append("0" if t in ("-0", "") else t)
+    return pd.Series(out, dtype=object)
+
+
+# =================================================================================================
+# PrestaShop
+# =================================================================================================
+
+#: products_import.csv, verbatim (67 columns; the last one really is misspelled with two spaces).
+PRODUCT_HEADER = (
+    "Product ID;Active (0/1);Name *;Categories (x,y,z...);Price tax excluded;Tax rules ID;Wholesale price;"
+    "On sale (0/1);Discount amount;Discount percent;Discount from (yyyy-mm-dd);Discount to (yyyy-mm-dd);"
+    "Reference #;Supplier reference #;Supplier;Manufacturer;EAN13;UPC;MPN;Ecotax;Width;Height;Depth;Weight;"
+    "Delivery time of in-stock products;Delivery time of out-of-stock products with allowed orders;Quantity;"
+    "Minimal quantity;Low stock level;Send me an email when the quantity is under this level;Visibility;"
+    "Additional shipping cost;Unity;Unit price;Summary;Description;Tags (x,y,z...);Meta title;Meta keywords;"
+    "Meta description;URL rewritten;Text when in stock;Text when backorder allowed;"
+    "Available for order (0 = No, 1 = Yes);Product available date;Product creation date;"
+    "Show price (0 = No, 1 = Yes);Image URLs (x,y,z...);Image alt texts (x,y,z...);"
+    "Delete existing images (0 = No, 1 = Yes);Feature(Name:Value:Position);"
+    "Available online only (0 = No, 1 = Yes);Condition;Customizable (0 = No, 1 = Yes);"
+    "Uploadable files (0 = No, 1 = Yes);Text fields (0 = No, 1 = Yes);Out of stock action;Virtual product;"
+    "File URL;Number of allowed downloads;Expiration date;Number of days;ID / Name of shop;"
+    "Advanced stock management;Depends On Stock;Warehouse;Acessories  (x,y,z...)"
+).split(";")
+
+#: combinations_import.csv, verbatim (24 columns).
+COMBINATION_HEADER = (
+    "Product ID*;Attribute (Name:Type:Position)*;Value (Value:Position)*;Supplier reference;Reference;EAN13;"
+    "ISBN;UPC;Wholesale price;Impact on price;Ecotax;Quantity;Minimal quantity;Low stock level;"
+    "Impact on weight;Default (0 = No, 1 = Yes);Combination available date;Image position;"
+    "Image URLs (x,y,z...);Image alt texts (x,y,z...);ID / Name of shop;Advanced Stock Managment;"
+    "Depends on stock;Warehouse"
+).split(";")
+
+# Internal key of each position (also the extra key for columns kept in extra).
+P_KEYS = [
+    "id", "active", "name", "categories", "price_tax_excluded", "tax_rules_id", "wholesale_price",
+    "on_sale", "discount_amount", "discount_percent", "discount_from", "discount_to",
+    "reference", "supplier_reference", "supplier", "manufacturer", "ean13", "upc", "mpn", "ecotax",
+    "width", "height", "depth", "weight", "delivery_in_stock", "delivery_out_stock", "quantity",
+    "minimal_quantity", "low_stock_level", "low_stock_alert", "visibility", "additional_shipping_cost",
+    "unity", "unit_price", "summary", "description", "tags", "meta_title", "meta_keywords",
+    "meta_description", "url_rewritten", "available_now", "available_later", "available_for_order",
+    "available_date", "date_add", "show_price", "image_urls", "image_alts", "delete_existing_images",
+    "features", "online_only", "condition", "customizable", "uploadable_files", "text_fields",
+    "out_of_stock", "virtual", "file_url", "nb_downloadable", "date_expiration", "nb_days_accessible",
+    "shop", "advanced_stock_management", "depends_on_stock", "warehouse", "accessories",
+]
+C_KEYS = [
+    "product_id", "attributes", "values", "supplier_reference", "reference", "ean13", "isbn", "upc",
+    "wholesale_price", "price_impact", "ecotax", "quantity", "minimal_quantity", "low_stock_level",
+    "weight_impact", "default_on", "available_date", "image_position", "image_urls", "image_alts", "shop",
+    "advanced_stock_management", "depends_on_stock", "warehouse",
+]
+assert len(P_KEYS) == len(PRODUCT_HEADER) == 67 and len(C_KEYS) == len(COMBINATION_HEADER) == 24
+
+# Product columns with a canonical home (key -> became, note).
+_P_MAPPED = {
+    "id": ("products.source_id, products.product_id", "row<line> when empty"),
+    "active": ("products.status, products.published", "1 = active, 0 = draft"),
+    "name": ("products.title", ""),
+    "categories": ("collections, collection_products", "one collection per name"),
+    "price_tax_excluded": ("variants.price", "tax excluded, kept as is; combinations add their impact"),
+    "tax_rules_id": ("variants.taxable, extra:prestashop.tax_rules_id", "0 = not taxable"),
+    "wholesale_price": ("variants.cost", "also combinations whose own wholesale price is 0"),
+    "reference": ("variants.sku", "products with combinations: extra:prestashop.reference"),
+    "manufacturer": ("products.vendor", ""),
+    "ean13": ("variants.barcode", "products with combinations: extra:prestashop.ean13"),
+    "upc": ("variants.barcode", "when EAN13 is empty, else extra:prestashop.upc"),
+    "weight": ("variants.weight", "kg; combinations add their weight impact"),
+    "quantity": ("variants.inventory_quantity", "products with combinations: extra:prestashop.quantity"),
+    "description": ("products.description_html", ""),
+    "tags": ("products.tags", ""),
+    "meta_title": ("products.seo_title", ""),
+    "meta_description": ("products.seo_description", ""),
+    "url_rewritten": ("products.handle", "lower-cased slug; also extra:prestashop.url_rewritten"),
+    "date_add": ("products.created_at", ""),
+    "image_urls": ("images.src", ""),
+    "image_alts": ("images.alt", "matched to the URLs by position"),
+    "delete_existing_images": ("", "an import instruction, not product data"),
+    "features": ("extra:custom.<name>, extra:prestashop.features", "Name:Value:Position; metafields"),
+    "out_of_stock": ("variants.inventory_policy", "0 = deny, 1 = continue, 2 = shop default (empty)"),
+    "virtual": ("variants.requires_shipping", "1 = virtual = no shipping"),
+}
+# Product columns also kept in extra although mapped (so a write-back is exact).
+_P_ALSO_EXTRA = {"tax_rules_id", "url_rewritten", "price_tax_excluded", "wholesale_price", "weight"}
+_C_MAPPED = {
+    "product_id": ("variants.product_id", "links the combination to its product"),
+    "attributes": ("product_options.name", "Name:Type:Position; type kept in extra:prestashop.attribute_groups"),
+    "values": ("variant_options.value", "Value:Position"),
+    "reference": ("variants.sku", ""),
+    "ean13": ("variants.barcode", ""),
+    "upc": ("variants.barcode", "when EAN13 is empty, else extra:prestashop.upc"),
+    "wholesale_price": ("variants.cost", "0 or empty = the product's wholesale price"),
+    "price_impact": ("variants.price", "product price + impact"),
+    "quantity": ("variants.inventory_quantity", ""),
+    "weight_impact": ("variants.weight", "product weight + impact"),
+    "image_urls": ("variants.image_src, images.src", "first URL; all are added to the product's images"),
+    "image_alts": ("images.alt", ""),
+}
+
+
+def _positional(table, keys: list[str], header: list[str], kind: str) -> pd.DataFrame:
+    f = table.frame
+    if f.shape[1] != len(keys):
+        raise InputError(f"a PrestaShop {kind} file has {len(keys)} columns in a fixed order; this one has "
+                         f"{f.shape[1]}. Put the columns in the order of the official sample "
+                         f"({header[0]!r}, {header[1]!r}, ...)", file=table.path, row=1)
+    out = f.copy()
+    out.columns = keys
+    return out.reset_index(drop=True)
+
+
+def _classify(table) -> str:
+    n = table.frame.shape[1]
+    first = [str(c).lower() for c in table.frame.columns[:3]]
+    if n == len(P_KEYS) or (n >= 60 and len(first) > 2 and "name" in first[2]):
+        return "products"
+    if n == len(C_KEYS) or (18 <= n <= 30 and len(first) > 1 and "attribute" in first[1]):
+        return "combinations"
+    raise InputError(f"not a PrestaShop products file (67 columns) nor a combinations file (24 columns): "
+                     f"it has {n} columns", file=table.path, row=1)
+
+
+class PrestaShopAdapter(Adapter):
+    """PrestaShop CSV import files: products (67 positional columns) and combinations (24)."""
+
+    name = "prestashop"
+    label = "PrestaShop"
+    can_write = True
+    reads = {"products": "products_import.csv (67 columns, ;)",
+             "combinations": "combinations_import.csv (24 columns, ;)"}
+    #: weight unit of the shop (PrestaShop's default is kg)
+    weight_unit = "kg"
+
+    # ------------------------------------------------------------------------------------------
+    def read(self, paths, *, mapping=None) -> ReadResult:
+        paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+        if not paths:
+            raise InputError("no PrestaShop file was given (products_import.csv, and combinations_import.csv "
+                             "for products with combinations)")
+        issues: list[dict] = []
+        loss: list[dict] = []
+        tables = {}
+        mapping = mapping if mapping is not None else Mapping()
+        for p in paths:
+            t = read_table(p, label="PrestaShop import file")
+            kind = _classify(t)
+            if kind in tables:
+                raise InputError(f"two PrestaShop {kind} files were given ({tables[kind].path} and this one); "
+                                 f"give one of each", file=p)
+            tables[kind] = t
+            issues.extend(t.warnings)
+        if "products" not in tables:
+            raise InputError("the combinations file needs the products file beside it (combinations only "
+                             "carry price impacts and the product ID)", file=tables["combinations"].path)
+        pt = tables["products"]
+        pfile = pt.path
+        P = _positional(pt, P_KEYS, PRODUCT_HEADER, "products")
+        hdr = dict(zip(P_KEYS, pt.frame.columns))  # key -> header text as in the file
+
+        # ---- products ------------------------------------------------------------------------
+        empty_name = np.flatnonzero((P["name"].str.strip() == "").to_numpy())
+        if len(empty_name):
+            raise InputError("the product has no name (Name * is required)", file=pfile,
+                             row=pt.line_of(int(empty_name[0])), column=hdr["name"])
+        ids = P["id"].str.strip()
+        bad_id = np.flatnonzero(((ids != "") & ~ids.str.match(_DIGITS)).to_numpy())
+        if len(bad_id):
+            raise InputError(f"Product ID {ids.iloc[bad_id[0]]!r} is not a number", file=pfile,
+                             row=pt.line_of(int(bad_id[0])), column=hdr["id"])
+        row_no = pd.Series(np.arange(len(P)) + 2, dtype="int64")
+        src_id = ids.where(ids != "", "row" + row_no.astype(str))
+        dup_pid = src_id.duplicated(keep="first")
+        for pos in np.flatnonzero(dup_pid.to_numpy()):
+            issues.append(issue("error", pfile, pt.line_of(int(pos)), hdr["id"], "duplicate_product_id",
+                                f"Product ID {src_id.iloc[pos]} is already used by an earlier row; this row "
+                                f"was dropped", "give each product its own ID", product=P['name'].iloc[pos]))
+        keep = ~dup_pid.to_numpy()
+        Pk = P[keep].reset_index(drop=True)
+        pos_k = np.flatnonzero(keep)
+        pid = src_id[keep].reset_index(drop=True)
+        product_lines = pt.lines(pos_k) if len(pos_k) else []
+
+        # ---- combinations --------------------------------------------------------------------
+        ct = tables.get("combinations")
+        C = None
+        if ct is not None:
+            C, comb_issues, comb_drop, comb_lines = self._combinations(ct, set(src_id[keep]), Pk, src_id[keep])
+            issues.extend(comb_issues)
+        has_comb = pd.Series(False, index=Pk.index)
+        if C is not None and len(C):
+            has_comb = src_id[keep].reset_index(drop=True).isin(set(C["product_id"]))
+
+        # ---- product frame -------------------------------------------------------------------
+        status = np.where(Pk["active"].str.strip() == "0", "draft", "active")
+        published = (Pk["active"].str.strip() != "0") & (Pk["visibility"].str.strip().str.lower() != "none")
+        handle_src = slugify_series(Pk["url_rewritten"])
+        handle = unique_handles(handle_src, slugify_series(Pk["name"]), file=pfile, issues=issues,
+                                platform=self.name, products=Pk["name"])
+        tags = Pk["tags"].str.split(",").map(lambda xs: ", ".join(x.strip() for x in xs if x.strip()))
+        created = pd.to_datetime(Pk["date_add"].str.strip().where(Pk["date_add"].str.strip() != "", None),
+                                 errors="coerce", format="mixed")
+        bad_date = np.flatnonzero((created.isna() & (Pk["date_add"].str.strip() != "")).to_numpy())
+        for pos in bad_date:
+            issues.append(issue("warning", pfile, product_lines[pos], hdr["date_add"], "bad_date",
+                                f"{Pk['date_add'].iloc[pos]!r} is not a date (yyyy-mm-dd); left empty",
+                                product=Pk["name"].iloc[pos]))
+        products = pd.DataFrame({
+            "product_id": pid, "handle": handle, "title": Pk["name"].str.strip(),
+            "description_html": none_if_empty(Pk["description"]), "vendor": none_if_empty(Pk["manufacturer"]),
+            "tags": none_if_empty(tags), "status": status, "published": published.to_numpy(),
+            "seo_title": none_if_empty(Pk["meta_title"]), "seo_description": none_if_empty(Pk["meta_description"]),
+            "source_platform": self.name, "source_id": src_id[keep].reset_index(drop=True),
+            "source_url": self._urls(mapping, Pk, src_id[keep].reset_index(drop=True), handle),
+            "created_at": created.dt.tz_localize("UTC") if created.dt.tz is None else created,
+        })
+
+        # ---- base (product-level) variant values -----------------------------------------------
+        price = to_money(Pk["price_tax_excluded"], file=pfile, column=hdr["price_tax_excluded"], table=None,
+                         issues=issues, required=True, label="Price tax excluded")
+        missing_price = np.flatnonzero(pc.is_null(price).to_numpy(zero_copy_only=False))
+        if len(missing_price):
+            raise InputError("the product has no price (Price tax excluded is empty)", file=pfile,
+                             row=product_lines[missing_price[0]], column=hdr["price_tax_excluded"])
+        cost = to_money(Pk["wholesale_price"], file=pfile, column=hdr["wholesale_price"], issues=issues)
+        weight = to_float(Pk["weight"], file=pfile, column=hdr["weight"], issues=issues)
+        qty = to_int(Pk["quantity"], file=pfile, column=hdr["quantity"], issues=issues)
+        tax = Pk["tax_rules_id"].str.strip()
+        taxable = pd.Series(np.where(tax == "", None, tax != "0"), dtype=object)
+        oos = Pk["out_of_stock"].str.strip().map({"0": "deny", "1": "continue"})
+        virtual = Pk["virtual"].str.strip() == "1"
+        ean = Pk["ean13"].str.strip()
+        upc = Pk["upc"].str.strip()
+        barcode = ean.where(ean != "", upc)
+        base = pd.DataFrame({
+            "product_id": pid, "sku": Pk["reference"].str.strip(), "barcode": barcode,
+            "price": pd.Series(price.to_pylist(), dtype=object), "cost": pd.Series(cost.to_pylist(), dtype=object),
+            "weight": weight, "inventory_quantity": qty, "inventory_policy": oos.astype(object),
+            "taxable": taxable, "requires_shipping": ~virtual, "line": product_lines,
+            "title": Pk["name"].str.strip(), "tax_rule": tax,
+        })
+
+        # simple products: one variant each
+        simple = base[~has_comb.to_numpy()].copy()
+        simple["variant_id"] = simple["product_id"] + "#1"
+        simple["position"] = 1
+        simple["image_src"] = None
+        simple["source_id"] = simple["product_id"]
+        simple["file"] = pfile
+        simple["sku_column"] = hdr["reference"]
+
+        parts = [simple]
+        options = pd.DataFrame(columns=["product_id", "position", "name"])
+        vopts = pd.DataFrame(columns=["variant_id", "position", "value"])
+        comb_images = pd.DataFrame(columns=["product_id", "src", "alt"])
+        extra_parts = []
+        if C is not None and len(C):
+            self._mapping = mapping
+            cv, options, vopts, comb_images, cextra = self._combination_variants(C, base, ct)
+            issues.extend(cv.attrs.pop("issues", []))
+            parts.append(cv)
+            extra_parts.append(cextra)
+        variants_all = pd.concat(parts, ignore_index=True)
+        # order: products in file order, then variants in file order
+        order = pd.Series(range(len(pid)), index=pid.to_numpy())
+        variants_all["_p"] = variants_all["product_id"].map(order)
+        variants_all = variants_all.sort_values(["_p", "position"], kind="stable").reset_index(drop=True)
+
+        # duplicate SKUs and barcodes across all variants
+        vlines = variants_all["line"].tolist()
+        vfiles = variants_all["file"].tolist()
+        from_comb = (variants_all["file"] != pfile).to_numpy()
+        for col, check, what, pcol, ccol in (("sku", "duplicate_sku", "reference (SKU)", hdr["reference"], "Reference"),
+                                             ("barcode", "duplicate_barcode", "barcode", hdr["ean13"], "EAN13")):
+            flag_repeats(variants_all[col], file=pfile, column="", check=check, what=what, issues=issues,
+                         product=variants_all["title"], lines=vlines, files=vfiles,
+                         columns=list(np.where(from_comb, ccol, pcol)))
+
+        variants_all["image_src"] = [None if x is None or x is pd.NA else mapping.image_url(x)
+                                     for x in variants_all["image_src"]]
+        self._apply_tax_rates(variants_all, base, mapping, pfile, hdr, issues)
+        variants = variants_all[["variant_id", "product_id", "position", "sku", "barcode", "price", "cost",
+                                 "weight", "inventory_quantity", "inventory_policy", "taxable",
+                                 "requires_shipping", "image_src", "source_id"]].copy()
+        variants["sku"] = none_if_empty(variants["sku"])
+        variants["barcode"] = none_if_empty(variants["barcode"])
+        variants["weight_unit"] = np.where(variants["weight"].notna(), self.weight_unit, None)
+        variants["inventory_tracker"] = np.where(variants["inventory_quantity"].notna(), "shopify", None)
+
+        # ---- images --------------------------------------------------------------------------
+        urls = split_list(Pk["image_urls"])
+        alts = split_list(Pk["image_alts"]).rename(columns={"item": "alt"})
+        img = urls.merge(alts[["row", "idx", "alt"]], on=["row", "idx"], how="left")
+        img = pd.DataFrame({"product_id": pid.iloc[img["row"]].to_numpy(), "src": img["item"].to_numpy(),
+                            "alt": img["alt"].to_numpy(), "_o": 0, "_i": img["idx"].to_numpy()})
+        if len(comb_images):
+            ci = comb_images.copy()
+            ci["_o"] = 1
+            ci["_i"] = np.arange(len(ci))
+            img = pd.concat([img, ci], ignore_index=True)
+        img["_p"] = img["product_id"].map(order)
+        img = img.sort_values(["_p", "_o", "_i"], kind="stable")
+        img["src"] = [mapping.image_url(x) for x in img["src"]]
+        img = img.drop_duplicates(["product_id", "src"], keep="first").reset_index(drop=True)
+        img["position"] = img.groupby("product_id").cumcount() + 1
+        images = img[["product_id", "position", "src", "alt"]].copy()
+        images["alt"] = none_if_empty(images["alt"])
+
+        # ---- collections ---------------------------------------------------------------------
+        cats = split_list(Pk["categories"])
+        cat_df = pd.DataFrame({"product_id": pid.iloc[cats["row"]].to_numpy(), "path": cats["item"].to_numpy()})
+        numeric = cat_df["path"].str.match(_DIGITS)
+        if numeric.any():
+            for v in sorted(set(cat_df.loc[numeric, "path"])):
+                issues.append(issue("warning", pfile, None, hdr["categories"], "category_id_only",
+                                    f"category {v} is given by ID, not by name; the collection is titled "
+                                    f"'Category {v}'", "rename the collection after the import"))
+            cat_df.loc[numeric, "path"] = "Category " + cat_df.loc[numeric, "path"]
+        collections, collection_products = collections_from_paths(cat_df, platform=self.name, mapping=mapping)
+
+        # ---- extra ---------------------------------------------------------------------------
+        extra_cols = {k: k for k in P_KEYS if k not in _P_MAPPED or k in _P_ALSO_EXTRA}
+        extra_cols = {k: v for k, v in extra_cols.items() if k != "features"}
+        extra_parts.append(extra_rows(Pk, extra_cols, entity="product", ids=pid, namespace=self.name))
+        # product-level values that have no variant to sit on when the product has combinations
+        comb_only = Pk[has_comb.to_numpy()]
+        extra_parts.append(extra_rows(comb_only, {"reference": "reference", "ean13": "ean13", "quantity": "quantity"},
+                                      entity="product", ids=pid[has_comb.to_numpy()], namespace=self.name))
+        both = Pk[(ean != "").to_numpy() & (upc != "").to_numpy() & ~has_comb.to_numpy()]
+        extra_parts.append(extra_rows(both, {"upc": "upc"}, entity="product",
+                                      ids=pid[(ean != "").to_numpy() & (upc != "").to_numpy() & ~has_comb.to_numpy()],
+                                      namespace=self.name))
+        extra_parts.append(self._features(Pk, pid, pfile, product_lines, hdr["features"], issues))
+        extra = concat_extra(extra_parts)
+
+        # ---- issues: tax, discounts, value scans ------------------------------------------------
+        issues.append(issue("warning", pfile, None, hdr["price_tax_excluded"], "prices_tax_excluded",
+                            f"prices are tax excluded ({len(Pk)} products); they are kept as they are, with the "
+                            f"tax rule in extra:prestashop.tax_rules_id",
+                            "if the target shop enters prices with tax included (Shopify: 'All prices include "
+                            "tax'), add the tax before importing"))
+        disc = (Pk["discount_amount"].str.strip().replace("0", "") != "") | \
+               (Pk["discount_percent"].str.strip().replace("0", "") != "")
+        for pos in np.flatnonzero(disc.to_numpy()):
+            issues.append(issue("warning", pfile, product_lines[pos], hdr["discount_percent"], "discount_not_migrated",
+                                f"the product has a discount (amount {Pk['discount_amount'].iloc[pos] or '-'}, "
+                                f"percent {Pk['discount_percent'].iloc[pos] or '-'}, {Pk['discount_from'].iloc[pos]} "
+                                f"to {Pk['discount_to'].iloc[pos]}); the price is the regular price and the "
+                                f"discount is kept in extra:prestashop.discount_*",
+                                "recreate it as a sale price (compare-at price) or a discount in the target shop",
+                                product=Pk["name"].iloc[pos]))
+        named = pt.frame[keep].reset_index(drop=True)
+        scan_values(pfile, named, barcode_columns=(hdr["ean13"], hdr["upc"]), product=Pk["name"],
+                    sku=Pk["reference"], issues=issues,
+                    table=_Lines(product_lines))
+
+        # ---- loss ----------------------------------------------------------------------------
+        pspec = {}
+        for k, h in hdr.items():
+            if k in _P_MAPPED:
+                became, note = _P_MAPPED[k]
+                if k in _P_ALSO_EXTRA:
+                    became = f"{became}, extra:prestashop.{k}" if "extra:" not in became else became
+                pspec[h] = (became, note)
+            else:
+                pspec[h] = (f"extra:prestashop.{k}", "")
+        loss.extend(loss_rows(pfile, pt.frame, pspec, dropped_rows=pd.Series(~keep)))
+        if ct is not None:
+            chdr = dict(zip(C_KEYS, ct.frame.columns))
+            cspec = {chdr[k]: (_C_MAPPED[k] if k in _C_MAPPED else (f"extra:prestashop.{k}", "")) for k in C_KEYS}
+            loss.extend(loss_rows(ct.path, ct.frame, cspec, dropped_rows=comb_drop))
+
+        frames = {"products": products, "product_options": options, "variants": variants,
+                  "variant_options": vopts, "images": images, "collections": collections,
+                  "collection_products": collection_products, "extra": extra}
+        return finish(self.name, [t.path for t in tables.values()], frames, loss, issues)
+
+    # ------------------------------------------------------------------------------------------
+    def _urls(self, mapping, P: pd.DataFrame, ids: pd.Series, handles: pd.Series):
+        """Old product URLs: PrestaShop's files have none; ``[urls] product_url_pattern`` may build
+        them from ``{id}``, ``{handle}``, ``{rewrite}`` (URL rewritten as written), ``{sku}``, ``{ean13}``."""
+        if mapping is None or not mapping.urls.get("product_url_pattern"):
+            return None
+        return pd.Series([mapping.product_url(id=i, handle=h, rewrite=r, sku=k, ean13=e)
+                          for i, h, r, k, e in zip(ids, handles, P["url_rewritten"], P["reference"], P["ean13"])],
+                         dtype=object)
+
+    def _apply_tax_rates(self, V: pd.DataFrame, base: pd.DataFrame, mapping, pfile, hdr, issues) -> None:
+        """With ``[tax_rates]`` in the mapping, add the rule's percent to the tax-excluded prices
+        (rounded half up to cents); the tax-excluded base stays in extra:prestashop.price_tax_excluded."""
+        if mapping is None or not mapping.tax_rates:
+            return
+        from decimal import ROUND_HALF_UP
+        rules = V["product_id"].map(base.set_index("product_id")["tax_rule"])
+        done = 0
+        new = []
+        for price, rule in zip(V["price"], rules):
+            rate = mapping.tax_rate(rule) if rule else None
+            if rate is None or price is None:
+                new.append(price)
+                continue
+            done += 1
+            new.append((Decimal(price) * (1 + Decimal(rate) / 100)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+        V["price"] = pd.Series(new, index=V.index, dtype=object)
+        if done:
+            issues.append(issue("warning", pfile, None, hdr["tax_rules_id"], "tax_added",
+                                f"{done} variant prices had the tax of their Tax rules ID added ([tax_rates] of the "
+                                f"mapping), rounded to cents", "set the target shop to prices including tax"))
+
+    def _features(self, P, pid, pfile, lines, column, issues) -> pd.DataFrame:
+        f = split_list(P["features"])
+        if not len(f):
+            return pd.DataFrame(columns=["entity", "entity_id", "namespace", "key", "value", "type"])
+        parts = f["item"].str.split(":")
+        ok = parts.str.len() >= 2
+        for r in f.loc[~ok, "row"].unique():
+            issues.append(issue("warning", pfile, lines[r], column, "bad_feature",
+                                "a feature is not Name:Value(:Position); it was kept in extra:prestashop.features",
+                                product=P["name"].iloc[r]))
+        f = f[ok]
+        parts = parts[ok]
+        out = pd.DataFrame({"entity": "product", "entity_id": pid.iloc[f["row"]].to_numpy(), "namespace": "custom",
+                            "key": parts.str[0].str.strip().map(extra_key).to_numpy(),
+                            "value": parts.str[1].str.strip().to_numpy(), "type": TEXT})
+        raw = extra_rows(P, {"features": "features"}, entity="product", ids=pid, namespace=self.name)
+        return pd.concat([out, raw], ignore_index=True)
+
+    # ------------------------------------------------------------------------------------------
+    def _combinations(self, ct, known_ids: set, P, P_ids):
+        """Positional combinations frame with parsed option lists; drops bad and duplicate rows."""
+        issues: list[dict] = []
+        cfile = ct.path
+        C = _positional(ct, C_KEYS, COMBINATION_HEADER, "combinations")
+        chdr = dict(zip(C_KEYS, ct.frame.columns))
+        n = len(C)
+        lines = ct.lines(range(n)) if n else []
+        C["line"] = lines
+        C["product_id"] = C["product_id"].str.strip()
+        drop = np.zeros(n, dtype=bool)
+        for key in ("product_id", "attributes", "values"):
+            empty = (C[key].str.strip() == "").to_numpy()
+            if empty.any():
+                pos = int(np.flatnonzero(empty)[0])
+                raise InputError(f"{chdr[key]} is required in the combinations file", file=cfile,
+                                 row=lines[pos], column=chdr[key])
+        unknown = ~C["product_id"].isin(known_ids).to_numpy()
+        for pos in np.flatnonzero(unknown):
+            issues.append(issue("error", cfile, lines[pos], chdr["product_id"], "unknown_product",
+                                f"Product ID {C['product_id'].iloc[pos]} is not in the products file; the "
+                                f"combination was dropped", sku=C["reference"].iloc[pos]))
+        drop |= unknown
+        # parse attribute groups and values (vectorised explode)
+        groups = split_list(C["attributes"])
+        gp = groups["item"].str.split(":")
+        groups["name"] = gp.str[0].str.strip()
+        groups["gtype"] = gp.str[1].fillna("select").str.strip()
+        groups["gpos"] = pd.to_numeric(gp.str[2], errors="coerce")
+        vals = split_list(C["values"])
+        vp = vals["item"].str.split(":")
+        vals["value"] = vp.str[0].str.strip()
+        vals["vpos"] = pd.to_numeric(vp.str[1], errors="coerce")
+        ng = groups.groupby("row").size().reindex(range(n), fill_value=0)
+        nv = vals.groupby("row").size().reindex(range(n), fill_value=0)
+        bad_parts = (gp.str.len() > 3).groupby(groups["row"]).any().reindex(range(n), fill_value=False) | \
+                    (vp.str.len() > 2).groupby(vals["row"]).any().reindex(range(n), fill_value=False)
+        mismatch = (ng != nv).to_numpy() | bad_parts.to_numpy()
+        for pos in np.flatnonzero(mismatch & ~drop):
+            issues.append(issue("error", cfile, lines[pos], chdr["values"], "attribute_value_mismatch",
+                                f"{ng.iloc[pos]} attribute(s) but {nv.iloc[pos]} value(s), or a ':' inside a name "
+                                f"(PrestaShop cannot import that either); the combination was dropped",
+                                "one Value:Position per Name:Type:Position, in the same order",
+                                sku=C["reference"].iloc[pos]))
+        drop |= mismatch
+        # the product's option names come from its first combination; others must match
+        gnames = groups.groupby("row")["name"].agg(tuple).reindex(range(n))
+        C["_names"] = gnames.to_numpy()
+        first_names = C[~drop].groupby("product_id")["_names"].first()
+        differs = (C["_names"] != C["product_id"].map(first_names)).to_numpy() & ~drop
+        for pos in np.flatnonzero(differs):
+            issues.append(issue("error", cfile, lines[pos], chdr["attributes"], "attribute_set_differs",
+                                f"the attributes {', '.join(C['_names'].iloc[pos])} differ from the product's first "
+                                f"combination ({', '.join(first_names[C['product_id'].iloc[pos]])}); dropped",
+                                "every combination of a product needs the same attributes",
+                                sku=C["reference"].iloc[pos]))
+        drop |= differs
+        # duplicate combinations: same product, same values (in attribute order)
+        vtuple = vals.groupby("row")["value"].agg(tuple).reindex(range(n))
+        C["_values"] = vtuple.to_numpy()
+        key = C["product_id"] + "\x1f" + C["_values"].map(lambda t: "\x1f".join(t) if isinstance(t, tuple) else "")
+        key = key.where(~pd.Series(drop), None)
+        dup = key.duplicated(keep="first") & key.notna()
+        first_line = pd.Series(lines).groupby(key).transform("first") if n else pd.Series([], dtype=int)
+        for pos in np.flatnonzero(dup.to_numpy()):
+            issues.append(issue("error", cfile, lines[pos], chdr["values"], "duplicate_combination",
+                                f"product {C['product_id'].iloc[pos]} already has the combination "
+                                f"{', '.join(C['_values'].iloc[pos])} (line {int(first_line.iloc[pos])}); this row "
+                                f"was dropped (impact on price {C['price_impact'].iloc[pos] or '0'}, quantity "
+                                f"{C['quantity'].iloc[pos] or '0'})",
+                                "remove the repeated row, or change its values if it is a different variant",
+                                sku=C["reference"].iloc[pos]))
+        drop |= dup.to_numpy()
+        C["_drop"] = drop
+        C["_row"] = np.arange(n)
+        C.attrs["groups"] = groups
+        C.attrs["vals"] = vals
+        C.attrs["hdr"] = chdr
+        scan_values(cfile, ct.frame, table=ct, barcode_columns=(chdr["ean13"], chdr["upc"]),
+                    sku=C["reference"], issues=issues, skip_rows=pd.Series(drop))
+        kept = C[~drop].reset_index(drop=True)
+        kept.attrs = C.attrs
+        return kept, issues, pd.Series(drop), lines
+
+    def _combination_variants(self, C, base: pd.DataFrame, ct):
+        cfile = ct.path
+        chdr = C.attrs["hdr"]
+        groups, vals = C.attrs["groups"], C.attrs["vals"]
+        b = base.set_index(base["product_id"])
+        pid = C["product_id"]
+        position = C.groupby("product_id").cumcount() + 1
+        vid = pid + "#" + position.astype(str)
+        issues_local: list[dict] = []
+        impact = to_money(C["price_impact"], file=cfile, column=chdr["price_impact"], issues=issues_local)
+        base_price = pa.array(b.loc[C["product_id"], "price"].tolist(), type=MONEY)
+        price = money_add(base_price, impact)
+        own_cost = to_money(C["wholesale_price"], file=cfile, column=chdr["wholesale_price"], issues=issues_local)
+        base_cost = pa.array(b.loc[C["product_id"], "cost"].tolist(), type=MONEY)
+        use_base = pc.or_kleene(pc.is_null(own_cost), pc.equal(own_cost, pa.scalar(Decimal(0), MONEY)))
+        cost = pc.if_else(use_base, base_cost, own_cost)
+        w_imp = to_float(C["weight_impact"], file=cfile, column=chdr["weight_impact"], issues=issues_local)
+        base_w = pd.Series(b.loc[C["product_id"], "weight"].to_numpy(), dtype="float64")
+        weight = base_w + w_imp.fillna(0.0)
+        qty = to_int(C["quantity"], file=cfile, column=chdr["quantity"], issues=issues_local)
+        ean = C["ean13"].str.strip()
+        upc = C["upc"].str.strip()
+        first_url = C["image_urls"].str.split(",").str[0].fillna("").str.strip()
+        v = pd.DataFrame({
+            "variant_id": vid, "product_id": pid, "position": position, "sku": C["reference"].str.strip(),
+            "barcode": ean.where(ean != "", upc), "price": pd.Series(price.to_pylist(), dtype=object),
+            "cost": pd.Series(cost.to_pylist(), dtype=object), "weight": weight, "inventory_quantity": qty,
+            "inventory_policy": b.loc[C["product_id"], "inventory_policy"].to_numpy(),
+            "taxable": b.loc[C["product_id"], "taxable"].to_numpy(),
+            "requires_shipping": b.loc[C["product_id"], "requires_shipping"].to_numpy(),
+            "image_src": none_if_empty(first_url), "source_id": (C["_row"] + 1).astype(str).to_numpy(),
+            "line": C["line"].to_numpy(),
+            "file": cfile, "title": b.loc[C["product_id"], "title"].to_numpy(),
+        })
+        # options: from each product's first kept combination, ordered by Position
+        first_row = C.groupby("product_id")["_row"].first()
+        g = groups[groups["row"].isin(first_row.to_numpy())].copy()
+        g["product_id"] = C.set_index("_row").loc[g["row"], "product_id"].to_numpy()
+        g = g.sort_values(["row", "gpos", "idx"], kind="stable")
+        g["position"] = g.groupby("row").cumcount() + 1
+        g["name"] = [self._mapping.suggest("options", n, self._mapping.option(n)) for n in g["name"]]
+        options = g[["product_id", "position", "name"]].reset_index(drop=True)
+        # value order follows the attribute order of the same row
+        order_map = g.set_index(["product_id", "idx"])["position"]
+        vv = vals[vals["row"].isin(C["_row"])].copy()
+        rowmap = C.set_index("_row")
+        vv["variant_id"] = vid.set_axis(C["_row"]).loc[vv["row"]].to_numpy()
+        vv["product_id"] = rowmap.loc[vv["row"], "product_id"].to_numpy()
+        vv["position"] = order_map.reindex(list(zip(vv["product_id"], vv["idx"]))).to_numpy()
+        vopts = vv[["variant_id", "position", "value"]].astype({"position": "int64"}).reset_index(drop=True)
+        # combination images (all URLs), with alts by position
+        urls = split_list(C["image_urls"])
+        alts = split_list(C["image_alts"]).rename(columns={"item": "alt"})
+        ci = urls.merge(alts[["row", "idx", "alt"]], on=["row", "idx"], how="left")
+        comb_images = pd.DataFrame({"product_id": pid.iloc[ci["row"]].to_numpy(), "src": ci["item"].to_numpy(),
+                                    "alt": ci["alt"].to_numpy()})
+        # extra per variant + the product's attribute group cell (types and positions)
+        ext_cols = {chdr[k]: k for k in C_KEYS if k not in _C_MAPPED}
+        named = C.rename(columns={k: chdr[k] for k in C_KEYS})
+        ext = extra_rows(named, ext_cols, entity="variant", ids=vid, namespace=self.name)
+        upc_extra = extra_rows(C[(ean != "") & (upc != "")], {"upc": "upc"}, entity="variant",
+                               ids=vid[(ean != "") & (upc != "")], namespace=self.name)
+        first_c = C.drop_duplicates("product_id")
+        grp = extra_rows(first_c, {"attributes": "attribute_groups"}, entity="product",
+                         ids=first_c["product_id"], namespace=self.name)
+        vcell = extra_rows(C, {"values": "value_cell", "image_urls": "image_urls", "image_alts": "image_alts"},
+                           entity="variant", ids=vid, namespace=self.name)
+        extra = concat_extra([ext, upc_extra, grp, vcell])
+        v.attrs["issues"] = issues_local
+        return v, options, vopts, comb_images, extra
+
+    # ------------------------------------------------------------------------------------------
+    def validate(self, catalog: Catalog) -> pd.DataFrame:
+        """What PrestaShop's importer would choke on: ``:`` or ``,`` in option names/values and
+        category names (they are its separators), and formula-like cells (neutralised on write)."""
+        rows = []
+        for tbl, col, check in (("product_options", "name", "separator_in_attribute"),
+                                ("variant_options", "value", "separator_in_value")):
+            s = getattr(catalog, tbl)[col].astype(str)
+            for v in sorted(set(s[s.str.contains(r"[:,]", regex=True)])):
+                rows.append(issue("error", "", None, col, check,
+                                  f"{v!r} contains ':' or ','; PrestaShop's importer splits on them "
+                                  f"(PrestaShop/PrestaShop#17604)", "rename it before importing"))
+        t = catalog.collections["title"].astype(str)
+        for v in sorted(set(t[t.str.contains(",", regex=False)])):
+            rows.append(issue("error", "", None, "title", "separator_in_category",
+                              f"category {v!r} contains ','; PrestaShop splits categories on ','",
+                              "rename it before importing"))
+        for name in ("products", "variants"):
+            df = getattr(catalog, name)
+            for col in df.columns:
+                if df[col].dtype != object and "string" not in str(df[col].dtype):
+                    continue
+                s = df[col].dropna().astype(str)
+                hits = s[s.str.startswith(_TRIGGERS)]
+                for v in hits:
+                    if is_formula(v):
+                        rows.append(issue("warning", "", None, col, "formula_neutralised",
+                                          f"{v[:60]!r} would run as a formula; written with a leading apostrophe",
+                                          "PrestaShop has no rule for this; check the value after the import"))
+        return issues_frame(rows)
+
+    def write(self, catalog: Catalog, out_dir, *, dialect: str | None = None) -> list[Path]:
+        """``products_import.csv`` and (when any product has options) ``combinations_import.csv``.
+
+        Layouts and headers exactly as PrestaShop's samples (67 and 24 columns, ``;``, UTF-8).
+        Product IDs: the PrestaShop IDs when the catalog came from PrestaShop, else 1..n (import with
+        "Force all ID numbers" on an empty shop so the combinations file finds its products).
+        The base price is the lowest variant price; each combination's impact is its price minus it.
+        """
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        P = catalog.products.reset_index(drop=True)
+        V = catalog.variants.reset_index(drop=True)
+        E = catalog.extra
+        ex = E[E["namespace"] == self.name]
+        pext = ex[ex["entity"] == "product"].pivot_table(index="entity_id", columns="key", values="value",
+                                                          aggfunc="first") if len(ex) else pd.DataFrame()
+        vext = ex[ex["entity"] == "variant"].pivot_table(index="entity_id", columns="key", values="value",
+                                                          aggfunc="first") if len(ex) else pd.DataFrame()
+
+        def pget(key: str) -> pd.Series:
+            if key in pext.columns:
+                return P["product_id"].map(pext[key]).fillna("").astype(str)
+            return pd.Series("", index=P.index, dtype=object)
+
+        # IDs
+        src = P["source_id"].fillna("").astype(str)
+        from_ps = (P["source_platform"].fillna("") == self.name) & src.str.match(_DIGITS)
+        if from_ps.all() and not src.duplicated().any():
+            out_id = src
+        else:
+            out_id = pd.Series(np.arange(1, len(P) + 1), dtype=int).astype(str)
+        idmap = dict(zip(P["product_id"], out_id))
+        opts = catalog.product_options
+        has_opts = set(opts["product_id"])
+        Vs = V.copy()
+        Vs["_price"] = [Decimal(x) if x is not None else None for x in V["price"].astype(object).tolist()]
+        g = Vs.groupby("product_id", sort=False)
+        base_price = g["_price"].min()
+        first = g.head(1).set_index("product_id")
+        base_weight = g["weight"].min()
+        qty_sum = g["inventory_quantity"].sum(min_count=1)
+
+        def first_of(col: str) -> pd.Series:
+            return P["product_id"].map(first[col]) if col in first.columns else pd.Series(None, index=P.index)
+
+        simple = ~P["product_id"].isin(has_opts)
+        cols = catalog.collections.set_index("collection_id")["title"]
+        cp = catalog.collection_products.copy()
+        cp["title"] = cp["collection_id"].map(cols)
+        cats = cp.groupby("product_id", sort=False)["title"].agg(",".join)
+        im = catalog.images.sort_values(["product_id", "position"])
+        # images that a combination row carries are imported through it; listing them on the
+        # product row too would download them twice
+        vimg = V[V["product_id"].isin(set(catalog.product_options["product_id"]))][["product_id", "image_src"]]
+        vimg = vimg.dropna().drop_duplicates().rename(columns={"image_src": "src"}).assign(_v=True)
+        im = im.merge(vimg, on=["product_id", "src"], how="left")
+        im = im[im["_v"].isna()]
+        im_urls = im.groupby("product_id", sort=False)["src"].agg(",".join)
+        im_alts = im.assign(alt=im["alt"].fillna("").astype(str)).groupby("product_id", sort=False)["alt"].agg(",".join)
+        feats = E[(E["entity"] == "product") & (E["namespace"] == "custom")]
+        raw_feat = pget("features")
+        if len(feats):
+            f = feats.copy()
+            f["pos"] = f.groupby("entity_id").cumcount()
+            f["cell"] = f["key"].astype(str) + ":" + f["value"].astype(str) + ":" + f["pos"].astype(str)
+            fcell = P["product_id"].map(f.groupby("entity_id")["cell"].agg(",".join)).fillna("")
+            feat = raw_feat.where(raw_feat != "", fcell)
+        else:
+            feat = raw_feat
+        # the source's own base price/cost/weight when still consistent, else derived from the variants
+        raw_price = pget("price_tax_excluded")
+        mins = P["product_id"].map(base_price)
+        ok_raw = [r != "" and _DEC.match(r) is not None and m is not None and Decimal(r) <= m
+                  for r, m in zip(raw_price, mins)]
+        base_price = pd.Series([Decimal(r) if ok else m for r, ok, m in zip(raw_price, ok_raw, mins)],
+                               index=P["product_id"].to_numpy(), dtype=object)
+        price_txt = money_text(P["product_id"].map(base_price))
+        raw_cost = pget("wholesale_price")
+        cost_txt = raw_cost.where(raw_cost != "", money_text(first_of("cost")))
+        raw_w = pd.to_numeric(pget("weight").where(pget("weight") != "", None), errors="coerce")
+        mins_w = P["product_id"].map(base_weight)
+        base_weight = pd.Series(np.where(raw_w.notna() & (raw_w <= mins_w.fillna(np.inf)), raw_w, mins_w),
+                                index=P["product_id"].to_numpy())
+        tax = pget("tax_rules_id")
+        tax = tax.where(tax != "", np.where(first_of("taxable").fillna(True).astype(bool), "1", "0"))
+        policy = first_of("inventory_policy").map({"deny": "0", "continue": "1"}).fillna("2")
+        virtual = np.where(first_of("requires_shipping").fillna(True).astype(bool), "0", "1")
+        weight = P["product_id"].map(base_weight)
+        raw_q = pd.to_numeric(pget("quantity").where(pget("quantity") != "", None), errors="coerce")
+        qty = np.where(simple, first_of("inventory_quantity"), raw_q.fillna(P["product_id"].map(qty_sum)))
+        created = pd.to_datetime(P["created_at"]).dt.strftime("%Y-%m-%d").fillna("")
+        values = {k: pget(k) for k in P_KEYS}
+        values.update({
+            "id": out_id, "active": np.where(P["status"] == "active", "1", "0"),
+            "name": P["title"].fillna(""), "categories": P["product_id"].map(cats).fillna(""),
+            "price_tax_excluded": price_txt, "tax_rules_id": tax, "wholesale_price": cost_txt,
+            "reference": np.where(simple, first_of("sku").fillna(""), pget("reference")),
+            "manufacturer": P["vendor"].fillna(""),
+            "ean13": np.where(simple, first_of("barcode").fillna(""), pget("ean13")),
+            "weight": weight.map(_num_text),
+            "quantity": pd.Series(qty).map(lambda x: "" if pd.isna(x) else str(int(x))),
+            "description": P["description_html"].fillna(""),
+            "tags": P["tags"].fillna(""),
+            "meta_title": P["seo_title"].fillna(""), "meta_description": P["seo_description"].fillna(""),
+            "url_rewritten": pget("url_rewritten").where(pget("url_rewritten") != "", P["handle"].fillna("")),
+            "date_add": created,
+            "image_urls": P["product_id"].map(im_urls).fillna(""),
+            "image_alts": P["product_id"].map(im_alts).fillna("").str.rstrip(","),
+            "delete_existing_images": pget("delete_existing_images").where(pget("delete_existing_images") != "", "0"),
+            "features": feat, "out_of_stock": policy, "virtual": virtual,
+        })
+        prod_rows = pd.DataFrame({k: pd.Series(np.asarray(values[k], dtype=object)).reset_index(drop=True)
+                                  for k in P_KEYS})
+        prod_rows, _ = neutralise_formulas(prod_rows)
+        paths = [out_dir / "products_import.csv"]
+        write_delimited(paths[0], PRODUCT_HEADER, prod_rows, delimiter=";")
+
+        # combinations
+        CV = V[V["product_id"].isin(has_opts)].copy()
+        if len(CV):
+            on = opts.sort_values(["product_id", "position"])
+            vo = catalog.variant_options
+            groups_cell = on.groupby("product_id", sort=False).apply(
+                lambda d: ", ".join(f"{n}:{'color' if n.strip().lower() in ('color', 'colour') else 'select'}:{i}"
+                                    for i, n in enumerate(d["name"])), include_groups=False)
+            raw_groups = pget("attribute_groups").set_axis(P["product_id"])
+            names_cell = on.groupby("product_id", sort=False)["name"].agg(tuple)
+            raw_ok = raw_groups[raw_groups != ""]
+            raw_names = raw_ok.map(lambda c: tuple(x.split(":")[0].strip() for x in c.split(",")))
+            same = [tuple(names_cell.get(k, ())) == v for k, v in raw_names.items()]
+            groups_cell.update(raw_ok[same])
+            vv = vo.sort_values(["variant_id", "position"])
+            vv = vv.assign(cell=vv["value"].astype(str) + ":" + (vv["position"] - 1).astype(str))
+            value_cell = vv.groupby("variant_id", sort=False)["cell"].agg(", ".join)
+            raw_val = vext["value_cell"] if "value_cell" in vext.columns else pd.Series(dtype=object)
+            vals_joined = vv.groupby("variant_id", sort=False)["value"].agg(tuple)
+            rv = raw_val.dropna()
+            rv_vals = rv.map(lambda c: tuple(x.split(":")[0].strip() for x in c.split(",")))
+            ok = [tuple(vals_joined.get(k, ())) == v for k, v in rv_vals.items()]
+            value_cell.update(rv[ok])
+
+            alt_of = catalog.images.dropna(subset=["alt"]).drop_duplicates("src").set_index("src")["alt"]
+
+            def vget(key: str) -> pd.Series:
+                if key in vext.columns:
+                    return CV["variant_id"].map(vext[key]).fillna("").astype(str)
+                return pd.Series("", index=CV.index, dtype=object)
+
+            prices = [Decimal(x) if x is not None else None for x in CV["price"].astype(object).tolist()]
+            bases = CV["product_id"].map(base_price).tolist()
+            impact = [None if p is None or b is None else p - b for p, b in zip(prices, bases)]
+            w_imp = CV["weight"] - CV["product_id"].map(base_weight)
+            cvals = {k: vget(k) for k in C_KEYS}
+            cvals.update({
+                "product_id": CV["product_id"].map(idmap), "attributes": CV["product_id"].map(groups_cell),
+                "values": CV["variant_id"].map(value_cell).fillna(""), "reference": CV["sku"].fillna(""),
+                "ean13": CV["barcode"].fillna(""), "wholesale_price": money_text(CV["cost"].astype(object)).to_numpy(),
+                "price_impact": money_text(impact).to_numpy(),
+                "quantity": CV["inventory_quantity"].map(lambda x: "" if pd.isna(x) else str(int(x))),
+                "weight_impact": w_imp.round(10).map(_num_text),
+                "default_on": vget("default_on").where(vget("default_on") != "",
+                                                        np.where(CV["position"] == 1, "1", "0")),
+                "image_urls": vget("image_urls").where(vget("image_urls") != "", CV["image_src"].fillna("")),
+                "image_alts": vget("image_alts").where(vget("image_alts") != "",
+                                                       CV["image_src"].map(alt_of).fillna("")),
+            })
+            comb_rows = pd.DataFrame({k: pd.Series(np.asarray(cvals[k], dtype=object)).reset_index(drop=True)
+                                      for k in C_KEYS})
+            comb_rows, _ = neutralise_formulas(comb_rows)
+            paths.append(out_dir / "combinations_import.csv")
+            write_delimited(paths[1], COMBINATION_HEADER, comb_rows, delimiter=";")
+        return paths
+
+
+def _num_text(x) -> str:
+    """A float as short plain text (``0.068357``, ``2``), never in exponent form."""
+    if x is None or pd.isna(x):
+        return ""
+    t = f"{float(x):.10f}".rstrip("0").rstrip(".")
+    return "0" if t in ("-0", "") else t
+
+
+class _Lines:
+    """Adapter so helpers can look up physical lines of a filtered frame."""
+
+    def __init__(self, lines: list[int]):
+        self._lines = list(lines)
+
+    def lines(self, positions) -> list[int]:
+        return [self._lines[int(p)] for p in positions]
+
+
+register("prestashop", PrestaShopAdapter)

@@ -1,0 +1,1299 @@
+"""WooCommerce: the built-in product CSV exporter/importer (formats.md section 2).
+
+Reading turns the exporter's CSV into the canonical catalog, column-wise (no Python loop per row):
+
+* BOM, ``, `` lists with ``\\,`` escapes, literal ``\\n`` in descriptions (``\\\\n`` is a literal
+  backslash-n), the exporter's ``'`` formula guard (stripped on read);
+* ``Type`` with flags (``simple, downloadable, virtual``); variations linked to their parent by
+  ``Parent`` (SKU or ``id:<ID>``; the parent may come after the variation);
+* ``Attribute N name/value(s)/visible/global/default``: attributes used by a product's variations
+  become options; the others are kept in ``extra`` (namespace ``custom``, written as metafields);
+* a variation attribute left blank ("any Size"): blank on every variation -> not an option (its
+  values kept as ``extra custom.<name>``, warning ``any_value_attribute``); blank on some -> one
+  variant per parent value not already taken (SKU ``<sku>-<value>``, warning ``any_value_expanded``);
+* grouped products become collections of their children; external and downloadable products are
+  kept as products, their WooCommerce-only fields in ``extra`` (namespace ``woocommerce``), flagged.
+
+The decisions are written down in ``docs/mapping.md`` (section WooCommerce).
+
+Writing produces the exporter's own column names and order, a BOM, ``, `` lists with ``\\,``
+escapes, ``\\n`` escaping and the exporter's formula guard (``escape_data``: a leading ``'`` on
+text cells that start with ``= + - @`` TAB or CR; numbers left alone). Every cell changed by the
+guard is listed in :attr:`WooCommerceAdapter.write_issues`.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import InputError
+from ..safeio import atomic_write
+from . import register
+from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
+from .csvio import read_table
+
+__all__ = ["WooCommerceAdapter", "EXPORT_COLUMNS"]
+
+NS = "woocommerce"
+META_NS = "woocommerce_meta"
+ATTR_NS = "custom"
+PLATFORM = "woocommerce"
+
+#: The exporter's default columns in order (formats.md 2.1); the unit columns are filled in.
+EXPORT_COLUMNS = [
+    "ID", "Type", "SKU", "GTIN, UPC, EAN, or ISBN", "Name", "Published", "Is featured?",
+    "Visibility in catalog", "Short description", "Description", "Date sale price starts",
+    "Date sale price ends", "Tax status", "Tax class", "In stock?", "Stock", "Low stock amount",
+    "Backorders allowed?", "Sold individually?", "Weight ({w})", "Length ({d})", "Width ({d})",
+    "Height ({d})", "Allow customer reviews?", "Purchase note", "Sale price", "Regular price",
+    "Categories", "Tags", "Shipping class", "Images", "Download limit", "Download expiry days",
+    "Parent", "Grouped products", "Upsells", "Cross-sells", "External URL", "Button text", "Position",
+]
+
+_UNIT_HEADER = re.compile(r"^(Weight|Length|Width|Height) \((.+)\)$")
+_ATTR_HEADER = re.compile(r"^Attribute (\d+) (name|value\(s\)|visible|global|default)$")
+_DL_HEADER = re.compile(r"^Download (\d+) (ID|name|URL)$")
+_WEIGHT_UNITS = {"kg": "kg", "g": "g", "lbs": "lb", "lb": "lb", "oz": "oz"}
+_WEIGHT_LABEL = {"kg": "kg", "g": "g", "lb": "lbs", "oz": "oz"}
+_TO_KG = {"kg": 1.0, "g": 0.001, "lb": 0.45359237, "oz": 0.028349523125}
+_MONEY = r"^\d+(\.\d+)?$|^\.\d+$"
+_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+_SCI = r"^\d(\.\d+)?[eE]\+\d+$"
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+#: Plain columns -> (entity, namespace, key, default value not worth keeping). Entity "row" means
+#: product for product rows and variant for variation rows.
+_EXTRA_COLUMNS = {
+    "Is featured?": (NS, "featured", "0"),
+    "Visibility in catalog": (NS, "catalog_visibility", "visible"),
+    "Short description": (NS, "short_description", None),
+    "Date sale price starts": (NS, "date_on_sale_from", None),
+    "Date sale price ends": (NS, "date_on_sale_to", None),
+    "Tax status": (NS, "tax_status", "taxable"),
+    "Tax class": (NS, "tax_class", None),
+    "Low stock amount": (NS, "low_stock_amount", None),
+    "Sold individually?": (NS, "sold_individually", "0"),
+    "Allow customer reviews?": (NS, "reviews_allowed", None),
+    "Purchase note": (NS, "purchase_note", None),
+    "Shipping class": (NS, "shipping_class", None),
+    "Download limit": (NS, "download_limit", None),
+    "Download expiry days": (NS, "download_expiry", None),
+    "Grouped products": (NS, "grouped_products", None),
+    "Upsells": (NS, "upsell_ids", None),
+    "Cross-sells": (NS, "cross_sell_ids", None),
+    "External URL": (NS, "external_url", None),
+    "Button text": (NS, "button_text", None),
+    "Position": (NS, "menu_order", "0"),
+}
+
+#: Fields a variation row really carries (the others are fixed values on variation rows).
+_VARIATION_FIELDS = {"date_on_sale_from", "date_on_sale_to", "tax_status", "tax_class", "low_stock_amount",
+                     "shipping_class", "download_limit", "download_expiry", "purchase_note"}
+
+
+# ---------------------------------------------------------------------------------------------
+# column-wise helpers (shared with the Magento adapter)
+
+def _arrow(s: pd.Series) -> pa.Array:
+    arr = pa.array(s.astype("str").to_numpy(dtype=object), type=pa.string(), from_pandas=True) \
+        if not isinstance(getattr(s, "array", None), pd.arrays.ArrowStringArray) else s.array._pa_array
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr
+
+
+def _series(arr, index=None) -> pd.Series:
+    return pd.Series(pd.array(arr, dtype="str"), index=index)
+
+
+def slugify(s: pd.Series) -> pd.Series:
+    """URL handles (mapping rules 1.2): NFKD to ASCII, lower case, runs of other characters become
+    one ``-``, trimmed, at most 255 characters; column-wise with pyarrow."""
+    a = pc.utf8_normalize(_arrow(s.fillna("")), form="NFKD")
+    a = pc.replace_substring_regex(a, pattern="[^\\x00-\\x7f]", replacement="")
+    a = pc.utf8_lower(a)
+    a = pc.replace_substring_regex(a, pattern="[^a-z0-9]+", replacement="-")
+    a = pc.utf8_trim(a, characters="-")
+    a = pc.utf8_rtrim(pc.utf8_slice_codeunits(a, 0, 255), characters="-")
+    return _series(a, s.index)
+
+
+def unique_handles(h: pd.Series, fallback: pd.Series) -> pd.Series:
+    """Fill empty handles from ``fallback`` and make repeats unique (``-2``, ``-3``...)."""
+    h = h.where(h != "", fallback)
+    h = h.where(h != "", "product")
+    n = h.groupby(h, sort=False).cumcount()
+    return h.where(n == 0, h + "-" + (n + 1).astype("str"))
+
+
+def split_list(s: pd.Series, sep: str = ",", escaped: bool = True) -> pd.Series:
+    """Explode a list cell (values joined by ``sep``; ``\\,`` is a comma inside a value) into one
+    row per non-empty value, index kept; values trimmed, escapes resolved (pyarrow, column-wise)."""
+    s = s[s.notna() & (s != "")]
+    arr = _arrow(s)
+    if escaped:
+        arr = pc.replace_substring(arr, "\\,", "\x00")
+    lst = pc.split_pattern(arr, sep)
+    flat = pc.utf8_trim_whitespace(pc.list_flatten(lst))
+    parents = pc.list_parent_indices(lst).to_numpy()
+    if escaped:
+        flat = pc.replace_substring(flat, "\x00", ",")
+    keep = pc.not_equal(flat, "").to_numpy(zero_copy_only=False)
+    idx = s.index.to_numpy()[parents][keep]
+    return _series(flat.filter(pa.array(keep)), idx)
+
+
+def normalise_list(s: pd.Series) -> pd.Series:
+    """A ``, `` list cell with ``\\,`` escapes as plain text joined by ``, `` (NA when empty), column-wise."""
+    arr = pc.replace_substring(_arrow(s.fillna("")), "\\,", "\x00").cast(pa.string())
+    lst = pc.split_pattern(arr, ",")
+    flat = pc.replace_substring(pc.utf8_trim_whitespace(pc.list_flatten(lst)), "\x00", ",")
+    joined = pc.binary_join(pa.ListArray.from_arrays(lst.offsets, flat) if not pa.types.is_large_list(lst.type)
+                            else pa.LargeListArray.from_arrays(lst.offsets, flat), ", ")
+    out = _series(joined, s.index)
+    return out.where(out != "", None)
+
+
+def join_list(s: pd.Series, by, sep: str = ", ", escape: bool = True) -> pd.Series:
+    """Group values into one list cell per group (the inverse of :func:`split_list`)."""
+    v = s.astype("str")
+    if escape:
+        v = v.str.replace(",", "\\,", regex=False)
+    return v.groupby(by, sort=False).agg(sep.join)
+
+
+def extra_rows(ids: pd.Series, values: pd.Series, entity, namespace: str, key: str,
+               type_: str = "single_line_text_field") -> pd.DataFrame:
+    """Extra-table rows for the non-empty ``values`` (aligned with ``ids``)."""
+    m = values.notna() & (values.astype("str") != "")
+    n = int(m.sum())
+    if not n:
+        return pd.DataFrame(columns=["entity", "entity_id", "namespace", "key", "value", "type"])
+    ent = entity[m].to_numpy() if isinstance(entity, pd.Series) else entity
+    return pd.DataFrame({"entity": ent, "entity_id": ids[m].to_numpy(), "namespace": namespace,
+                         "key": key, "value": values[m].astype("str").to_numpy(), "type": type_})
+
+
+def issue(severity, file, line, column, product, sku, check, detail, hint="") -> dict:
+    return {"severity": severity, "file": file, "line": line, "column": column, "product": product,
+            "sku": sku, "check": check, "detail": detail, "hint": hint}
+
+
+def issues_for(mask: pd.Series, table, frame: pd.DataFrame, *, severity, column, check, detail, hint="",
+               product_col="Name", sku_col="SKU", limit: int = 50) -> list[dict]:
+    """One issue per flagged row (the first ``limit``; then one summary row)."""
+    idx = np.flatnonzero(np.asarray(mask, dtype=bool))
+    out = []
+    for i in idx[:limit]:
+        prod = frame[product_col].iat[i] if product_col in frame else ""
+        sku = frame[sku_col].iat[i] if sku_col in frame else ""
+        d = detail(i) if callable(detail) else detail
+        out.append(issue(severity, table.path, table.line_of(int(frame.index[i])), column, prod, sku, check, d,
+                         hint))
+    if len(idx) > limit:
+        out.append(issue(severity, table.path, None, column, "", "", check,
+                         f"{len(idx) - limit} more rows like this", hint))
+    return out
+
+
+def money(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(clean decimal strings or NA, mask of non-empty cells that are not amounts)."""
+    s = s.astype("str").str.strip()
+    ok = s.str.match(_MONEY)
+    bad = (s != "") & ~ok
+    return s.where(ok & (s != ""), None), bad
+
+
+def mapping_option(mapping, key: str, default=None):
+    """An option from the mapping file (``[options]``), tolerant of the mapping object's shape."""
+    if mapping is None:
+        return default
+    urls = getattr(mapping, "urls", None)
+    if isinstance(urls, dict) and key in urls:
+        return urls[key]
+    if hasattr(mapping, "headers") and hasattr(mapping, "urls"):
+        return default
+    for attr in ("option", "get_option"):
+        f = getattr(mapping, attr, None)
+        if callable(f):
+            try:
+                v = f(key, default)
+            except TypeError:
+                v = f(key)
+            return default if v is None else v
+    opts = getattr(mapping, "options", None)
+    if isinstance(opts, dict):
+        return opts.get(key, default)
+    if isinstance(mapping, dict):
+        return mapping.get(key, (mapping.get("options") or {}).get(key, default))
+    return default
+
+
+def rename_headers(df: pd.DataFrame, mapping) -> pd.DataFrame:
+    """Apply the mapping file's [headers] (``Mapping.rename_headers``) when there is one."""
+    f = getattr(mapping, "rename_headers", None)
+    if callable(f):
+        return f(df)
+    aliases = mapping_headers(mapping, "")
+    return df.rename(columns={k: v for k, v in aliases.items() if k in df.columns}) if aliases else df
+
+
+def mapping_headers(mapping, platform: str) -> dict[str, str]:
+    """Header aliases (file header -> the platform's header) from the mapping's [headers] section."""
+    if mapping is None:
+        return {}
+    for attr in ("header_aliases", "headers_for"):
+        f = getattr(mapping, attr, None)
+        if callable(f):
+            try:
+                return dict(f(platform) or {})
+            except TypeError:
+                return dict(f() or {})
+    h = getattr(mapping, "headers", None)
+    if h is None and isinstance(mapping, dict):
+        h = mapping.get("headers")
+    if isinstance(h, dict):
+        if platform in h and isinstance(h[platform], dict):
+            return dict(h[platform])
+        return {k: v for k, v in h.items() if isinstance(v, str)}
+    return {}
+
+
+def mapping_option_name(mapping, attribute: str) -> str:
+    """The option name an attribute becomes (mapping [attributes]); the attribute itself by default."""
+    if mapping is None:
+        return attribute
+    f = getattr(mapping, "option", None) if hasattr(mapping, "headers") else None
+    if callable(f):
+        return f(attribute) or attribute
+    f = getattr(mapping, "option_for", None)
+    if callable(f):
+        try:
+            v = f(attribute)
+        except Exception:  # noqa: BLE001 - a mapping without this attribute
+            v = None
+        return v or attribute
+    a = getattr(mapping, "attributes", None)
+    if isinstance(a, dict):
+        return a.get(attribute, attribute)
+    return attribute
+
+
+def mapping_collection(mapping, path: str) -> str | None:
+    """The collection title a category path becomes (mapping [categories]); None: default rule."""
+    if mapping is None:
+        return None
+    cmap = getattr(mapping, "collections", None)
+    if isinstance(cmap, dict):
+        return cmap.get(path)
+    f = getattr(mapping, "collection_for", None)
+    if callable(f):
+        try:
+            return f(path)
+        except Exception:  # noqa: BLE001
+            return None
+    c = getattr(mapping, "categories", None)
+    if isinstance(c, dict):
+        return c.get(path)
+    return None
+
+
+def attr_key(names: pd.Series) -> pd.Series:
+    """Metafield key of an attribute: slugified with ``_`` (``Disk space`` -> ``disk_space``)."""
+    return slugify(names.astype("str")).str.replace("-", "_", regex=False)
+
+
+def decode_description(s: pd.Series) -> pd.Series:
+    """WooCommerce's ``filter_description_field`` undone: ``\\n`` -> newline, ``\\\\n`` -> ``\\n``."""
+    if not s.str.contains("\\n", regex=False).any():
+        return s
+    return (s.str.replace("\\\\n", "\x01", regex=False).str.replace("\\n", "\n", regex=False)
+            .str.replace("\x01", "\\n", regex=False))
+
+
+def encode_description(s: pd.Series) -> pd.Series:
+    s = s.str.replace("\r\n", "\n", regex=False)
+    return s.str.replace("\\n", "\\\\n", regex=False).str.replace("\n", "\\n", regex=False)
+
+
+def collections_from_paths(prod_ids: pd.Series, paths: pd.Series, mapping, platform: str,
+                           sep: str = " > ") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Collections, one per distinct category path assigned to a product (mapping rules 1.6: ancestors
+    are not created unless assigned themselves), and the memberships in file order.
+    ``collection_id`` = ``handle`` = ``slugify(path)`` unless ``[collections]`` maps the path."""
+    cols = ["collection_id", "handle", "title", "path", "description_html", "source_id", "source_url"]
+    if not len(paths):
+        return pd.DataFrame(columns=cols), pd.DataFrame(columns=["collection_id", "product_id", "position"])
+    uniq = pd.unique(paths.to_numpy())
+    clean = {p: sep.join(x.strip() for x in str(p).split(sep.strip()) if x.strip()) for p in uniq}
+    allp = pd.unique(np.array([clean[p] for p in uniq], dtype=object))
+    handles = [mapping_collection(mapping, p) or p for p in allp]
+    coll = pd.DataFrame({"path": allp, "title": [p.split(sep.strip())[-1].strip() for p in allp]})
+    coll["handle"] = unique_handles(slugify(pd.Series(handles, dtype="str").str.replace(sep, " ", regex=False)),
+                                    slugify(coll["title"].astype("str"))).to_numpy()
+    coll["collection_id"] = coll["handle"]
+    coll["description_html"] = None
+    coll["source_id"] = coll["path"]
+    coll["source_url"] = None
+    cid = pd.Series(coll["collection_id"].to_numpy(), index=coll["path"].to_numpy())
+    mem = pd.DataFrame({"product_id": prod_ids.to_numpy(),
+                        "collection_id": paths.map(clean).map(cid).to_numpy()})
+    mem = mem.drop_duplicates(["collection_id", "product_id"])
+    mem["position"] = mem.groupby("collection_id", sort=False).cumcount() + 1
+    return coll[cols], mem[["collection_id", "product_id", "position"]]
+
+
+def _empty_extra() -> pd.DataFrame:
+    return pd.DataFrame(columns=["entity", "entity_id", "namespace", "key", "value", "type"])
+
+
+def concat_extra(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return _empty_extra()
+    ex = pd.concat(parts, ignore_index=True)
+    return ex.drop_duplicates(["entity", "entity_id", "namespace", "key"], keep="first")
+
+
+# ---------------------------------------------------------------------------------------------
+
+def _looks_translated(cols: list[str]) -> bool:
+    known = {"ID", "Type", "SKU", "Name", "Published", "Regular price", "Sale price", "Categories",
+             "Images", "Parent", "Stock", "Tags", "Description"}
+    hits = len(known & set(cols))
+    return hits <= 2 and len(cols) >= 12
+
+
+class WooCommerceAdapter(Adapter):
+    name = "woocommerce"
+    label = "WooCommerce"
+    can_write = True
+    reads = {"products": "WooCommerce product CSV (Products > Export)"}
+
+    def __init__(self) -> None:
+        self.write_issues = issues_frame()
+
+    # -----------------------------------------------------------------------------------------
+    def read(self, paths, *, mapping=None) -> ReadResult:
+        paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+        results = [self._read_one(p, mapping) for p in paths]
+        if len(results) == 1:
+            return results[0]
+        frames = {}
+        for name in results[0].catalog.frames():
+            frames[name] = pd.concat([r.catalog.frames()[name] for r in results], ignore_index=True)
+        cat = Catalog(**frames)
+        return ReadResult(cat, pd.concat([r.loss for r in results], ignore_index=True),
+                          pd.concat([r.issues for r in results], ignore_index=True),
+                          [f for r in results for f in r.files])
+
+    def _read_one(self, path, mapping) -> ReadResult:
+        t = read_table(path, label="WooCommerce product CSV")
+        file = t.path
+        df = t.frame
+        aliases = mapping_headers(mapping, self.name)
+        if aliases:
+            df = df.rename(columns={k: v for k, v in aliases.items() if k in df.columns})
+        cols = list(df.columns)
+        issues: list[dict] = list(t.warnings)
+        if not {"Type", "Name"} <= set(cols) or not ({"SKU", "ID"} & set(cols)):
+            if _looks_translated(cols):
+                raise InputError(
+                    "the column headers look translated (a WooCommerce admin in another language exports "
+                    f"translated headers, e.g. {', '.join(repr(c) for c in cols[:4])}); map them to the English "
+                    "names (ID, Type, SKU, Name, Regular price, ...) in the [headers] section of the mapping "
+                    "file and run again", file=file, row=1, column=cols[0] if cols else None)
+            missing = [c for c in ("Type", "Name", "SKU") if c not in cols]
+            raise InputError(f"the required column '{missing[0]}' is missing from the WooCommerce product CSV; "
+                             f"found: {', '.join(repr(c) for c in cols[:30])}", file=file, row=1, column=missing[0])
+        n = len(df)
+        for c in ("ID", "SKU", "Parent", "Images", "Categories", "Tags", "Published", "Stock",
+                  "In stock?", "Backorders allowed?", "Sale price", "Regular price", "Description"):
+            if c not in df.columns:
+                df[c] = ""
+        # the exporter's formula guard: '= '+ '- '@ (and our own TAB/CR) lose the leading quote
+        for c in df.columns:
+            s = df[c]
+            m = s.str.startswith("'")
+            if m.any():
+                m &= s.str[1:2].isin(list(_TRIGGERS))
+                if m.any():
+                    df[c] = s.where(~m, s.str[1:])
+        loss: list[dict] = []
+        used: dict[str, str] = {}
+
+        typ = df["Type"].str.lower()
+        base = typ.str.split(",").str[0].str.strip()
+        flags = typ.str.replace(" ", "", regex=False)
+        downloadable = flags.str.contains("downloadable", regex=False)
+        virtual = flags.str.contains("virtual", regex=False)
+        is_var = base == "variation"
+        used["Type"] = "extra:woocommerce.type; variants.requires_shipping"
+
+        ids = df["ID"].str.strip()
+        sku = df["SKU"].str.strip()
+        rowno = pd.Series(np.arange(n), index=df.index).astype("str")
+        key = ids.where(ids != "", "sku:" + sku)
+        key = key.where(key != "sku:", "row:" + rowno)
+        rid = key  # product id for product rows; a temporary variant id for variation rows
+        prod_mask = ~is_var
+        dup = rid.duplicated(keep="first")
+        if dup.any():
+            issues += issues_for(dup, t, df, severity="error", column="ID" if (ids != "").all() else "SKU",
+                                 check="duplicate_product",
+                                 detail="this ID/SKU appeared on an earlier row; the row was skipped")
+            keep = ~dup
+            df, typ, base, downloadable, virtual, is_var, ids, sku, rid, prod_mask = (
+                x[keep] for x in (df, typ, base, downloadable, virtual, is_var, ids, sku, rid, prod_mask))
+
+        # ---- parents of variations ------------------------------------------------------------
+        parent = df["Parent"].str.strip()
+        by_id = pd.Series(rid[prod_mask & (ids != "")].to_numpy(), index=ids[prod_mask & (ids != "")].to_numpy())
+        by_sku = pd.Series(rid[prod_mask & (sku != "")].to_numpy(), index=sku[prod_mask & (sku != "")].to_numpy())
+        by_id = by_id[~by_id.index.duplicated()]
+        by_sku = by_sku[~by_sku.index.duplicated()]
+        is_idref = parent.str.startswith("id:")
+        pid_of_var = pd.Series(None, index=df.index, dtype="str")
+        pid_of_var = pid_of_var.mask(is_var & is_idref, parent.str[3:].str.strip().map(by_id))
+        pid_of_var = pid_of_var.mask(is_var & ~is_idref, parent.map(by_sku))
+        orphan = is_var & pid_of_var.isna()
+        if orphan.any():
+            pos = np.flatnonzero(orphan.to_numpy())
+            issues += [issue("error", file, t.line_of(int(df.index[i])), "Parent", df["Name"].iat[i], sku.iat[i],
+                             "orphan_variation",
+                             f"the parent '{parent.iat[i]}' of this variation is not in the file; the variation "
+                             "was not imported", "export the parent product together with its variations")
+                       for i in pos[:50]]
+        used["Parent"] = "variants.product_id"
+        used["ID"] = "products.source_id; variants.source_id"
+        used["SKU"] = "variants.sku"
+
+        P = df[prod_mask]
+        prid = rid[prod_mask]
+        V = df[is_var & ~orphan]
+        vid = rid[is_var & ~orphan]
+        vpid = pid_of_var[is_var & ~orphan]
+        pbase = base[prod_mask]
+
+        # ---- attributes (long form) -------------------------------------------------------------
+        attr_n = sorted({int(m.group(1)) for c in df.columns if (m := _ATTR_HEADER.match(c))})
+        pa_parts, va_parts = [], []
+        for k in attr_n:
+            nm, vl = f"Attribute {k} name", f"Attribute {k} value(s)"
+            vis, glo, dft = f"Attribute {k} visible", f"Attribute {k} global", f"Attribute {k} default"
+            for c in (nm, vl, vis, glo, dft):
+                if c in df.columns:
+                    used[c] = "product_options / variant_options / extra:custom.<attribute>"
+            if nm not in df.columns:
+                continue
+            pn = P[nm].str.strip()
+            m = pn != ""
+            pa_parts.append(pd.DataFrame({
+                "product_id": prid[m].to_numpy(), "n": k, "name": pn[m].to_numpy(),
+                "values": P[vl][m].to_numpy() if vl in P else "",
+                "visible": P[vis][m].to_numpy() if vis in P else "",
+                "global": P[glo][m].to_numpy() if glo in P else "",
+                "default": P[dft][m].to_numpy() if dft in P else ""}))
+            vn = V[nm].str.strip()
+            m = vn != ""
+            va_parts.append(pd.DataFrame({
+                "variant_id": vid[m].to_numpy(), "product_id": vpid[m].to_numpy(), "n": k,
+                "name": vn[m].to_numpy(),
+                "value": (V[vl][m].str.replace("\\,", ",", regex=False).str.strip().to_numpy()
+                          if vl in V else "")}))
+        acols = ["product_id", "n", "name", "values", "visible", "global", "default"]
+        pattr = pd.concat(pa_parts, ignore_index=True) if pa_parts else pd.DataFrame(columns=acols)
+        vattr = (pd.concat(va_parts, ignore_index=True) if va_parts
+                 else pd.DataFrame(columns=["variant_id", "product_id", "n", "name", "value"]))
+        for fr in (pattr, vattr):
+            for col in fr.columns:
+                if col != "n":
+                    fr[col] = fr[col].astype(object).where(fr[col].notna(), "").astype("str")
+        pattr["nkey"] = pattr["name"].astype("str").str.lower()
+        vattr["nkey"] = vattr["name"].astype("str").str.lower()
+        pattr = pattr.drop_duplicates(["product_id", "nkey"])
+        vattr = vattr.drop_duplicates(["variant_id", "nkey"])
+
+        # options: attributes used by at least one variation, in the parent's attribute order
+        usedattr = vattr[["product_id", "nkey", "name", "n"]].drop_duplicates(["product_id", "nkey"])
+        opts = usedattr.merge(pattr[["product_id", "nkey", "n", "name", "values"]], on=["product_id", "nkey"],
+                              how="left", suffixes=("_v", ""))
+        opts["name"] = opts["name"].where(opts["name"].notna(), opts["name_v"])
+        opts["order"] = opts["n"].where(opts["n"].notna(), opts["n_v"].astype("float") + 1000).astype("float")
+        opts = opts.sort_values(["product_id", "order"], kind="stable")
+        opts["position"] = opts.groupby("product_id", sort=False).cumcount() + 1
+        opts["values"] = opts["values"].fillna("")
+        if len(opts):
+            uniq_names = pd.unique(opts["name"].to_numpy())
+            rename = {x: mapping_option_name(mapping, x) for x in uniq_names}
+            opts["oname"] = opts["name"].map(rename)
+        else:
+            opts["oname"] = pd.Series(dtype="str")
+
+        # ---- variants ---------------------------------------------------------------------------
+        any_mode = str(mapping_option(mapping, "any_value", "keep")).lower()
+        # weight unit from the header
+        wcol = next((c for c in df.columns if _UNIT_HEADER.match(c) and c.startswith("Weight")), None)
+        wunit = None
+        if wcol:
+            u = _UNIT_HEADER.match(wcol).group(2).strip().lower()
+            wunit = _WEIGHT_UNITS.get(u)
+            used[wcol] = "variants.weight, variants.weight_unit"
+            if wunit is None:
+                issues.append(issue("warning", file, 1, wcol, "", "", "wc_weight_unit",
+                                    f"the weight unit '{u}' is not one of kg, g, lbs, oz; weights were not imported"))
+        dims = [c for c in df.columns if _UNIT_HEADER.match(c) and not c.startswith("Weight")]
+
+        def row_values(R: pd.DataFrame, rids: pd.Series, parent_ids: pd.Series | None):
+            """Variant columns for product rows (parent_ids None) or variation rows."""
+            sale, bad_s = money(R["Sale price"])
+            reg, bad_r = money(R["Regular price"])
+            for bad, col in ((bad_s, "Sale price"), (bad_r, "Regular price")):
+                if bad.any():
+                    issues.extend(issues_for(bad, t, df.loc[R.index], severity="error",
+                                             column=col, check="bad_number",
+                                             detail=lambda i, c=col, RR=R: f"'{RR[c].iat[i]}' is not an amount; "
+                                                                           "the price was left empty"))
+            dates = pd.Series(False, index=R.index)
+            for c in ("Date sale price starts", "Date sale price ends"):
+                if c in R:
+                    dates |= R[c] != ""
+            use_sale = sale.notna() & ~dates
+            price = sale.where(use_sale, reg)
+            compare = reg.where(use_sale & reg.notna(), None)
+            stock = R["Stock"].str.strip()
+            out = pd.DataFrame({"variant_id": rids.to_numpy()}, index=R.index)
+            out["sku"] = R["SKU"].str.strip().where(R["SKU"].str.strip() != "", None)
+            out["price"] = price
+            out["compare_at_price"] = compare
+            out["sched"] = dates & sale.notna()
+            bc = "GTIN, UPC, EAN, or ISBN"
+            out["barcode"] = R[bc].where(R[bc] != "", None) if bc in R else None
+            out["cost"] = money(R["Cost of goods"])[0] if "Cost of goods" in R else None
+            w = pd.to_numeric(R[wcol].str.strip().replace("", None), errors="coerce") if wcol and wunit else None
+            out["weight"] = w
+            out["weight_unit"] = None if w is None else pd.Series(wunit, index=R.index).where(w.notna(), None)
+            instock = R["In stock?"].str.strip().str.lower()
+            back = R["Backorders allowed?"].str.strip().str.lower()
+            q = pd.to_numeric(stock.where(stock.str.match(r"^-?\d+(\.0+)?$"), None), errors="coerce")
+            out["inventory_quantity"] = q
+            out["stock_parent"] = stock.str.lower() == "parent"
+            out["tracked"] = q.notna() | (instock == "0") | out["stock_parent"]
+            out.loc[q.isna() & (instock == "0") & ~out["stock_parent"], "inventory_quantity"] = 0
+            out["inventory_policy"] = np.where(back.isin(["1", "notify"]) | (instock == "backorder"), "continue",
+                                               "deny")
+            out["requires_shipping"] = ~virtual[R.index]
+            ts = R["Tax status"].str.strip().str.lower() if "Tax status" in R else pd.Series("", index=R.index)
+            out["taxable"] = ts.map({"taxable": True, "none": False, "shipping": False})
+            imgs = split_list(R["Images"])
+            first = imgs[~imgs.index.duplicated()]
+            out["image_src"] = first.reindex(R.index)
+            out["source_id"] = R["ID"].where(R["ID"] != "", None)
+            out["product_id"] = rids.to_numpy() if parent_ids is None else parent_ids.to_numpy()
+            return out
+
+        pv = row_values(P, prid, None)
+        vv = row_values(V, vid, vpid)
+        # a variation with an empty weight inherits its parent's (WooCommerce behaviour)
+        if wcol and wunit and len(vv):
+            pw = pd.Series(pv["weight"].to_numpy(), index=prid.to_numpy())
+            inh = vv["weight"].isna()
+            if inh.any():
+                vv.loc[inh, "weight"] = vv.loc[inh, "product_id"].map(pw).to_numpy()
+            vv["weight_unit"] = pd.Series(wunit, index=vv.index).where(vv["weight"].notna(), None)
+        # stock managed at the parent ("parent"): the parent's quantity goes on the first variant
+        if vv["stock_parent"].any():
+            pq = pd.Series(pv["inventory_quantity"].to_numpy(), index=prid.to_numpy())
+            sp = vv["stock_parent"]
+            first = sp & ~vv.loc[sp, "product_id"].duplicated().reindex(vv.index, fill_value=True)
+            vv.loc[sp, "inventory_quantity"] = 0
+            vv.loc[first, "inventory_quantity"] = vv.loc[first, "product_id"].map(pq).fillna(0).to_numpy()
+            issues += issues_for(pd.Series(sp.to_numpy(), index=V.index), t, V,
+                                 severity="warning", column="Stock", check="wc_stock_at_parent",
+                                 detail="stock is managed on the parent and shared by its variations; Shopify keeps "
+                                        "stock per variant, so the parent's quantity was put on the first variant "
+                                        "and 0 on the others", limit=20)
+
+        # variable parents with variations do not sell themselves; others are their own variant
+        has_vars = pd.Series(prid.isin(vpid).to_numpy(), index=P.index)
+        variable = (pbase == "variable")
+        lonely = variable & ~has_vars
+        if lonely.any():
+            issues += issues_for(lonely, t, P, severity="warning", column="Type",
+                                 check="wc_variable_without_variations",
+                                 detail="this variable product has no variations in the file; it was imported "
+                                        "as a product with one variant")
+        own = pv[~(variable & has_vars)].copy()
+        own["order_a"] = 0.0
+        own["order_b"] = 0.0
+        vv = vv.copy()
+        vv["order_a"] = pd.to_numeric(V["Position"], errors="coerce").fillna(0).to_numpy() if "Position" in V else 0.0
+        vv["order_b"] = pd.to_numeric(V["ID"], errors="coerce").fillna(0).to_numpy()
+        vv["fileorder"] = np.arange(len(vv))
+        own["fileorder"] = np.arange(len(own))
+
+        # option values of variation variants; blank = "any"
+        vopt = pd.DataFrame({"variant_id": vv["variant_id"].to_numpy(), "product_id": vv["product_id"].to_numpy()})
+        vopt = vopt.merge(opts[["product_id", "nkey", "position", "oname", "values"]], on="product_id", how="inner")
+        vopt = vopt.merge(vattr[["variant_id", "nkey", "value"]], on=["variant_id", "nkey"], how="left")
+        vopt["value"] = vopt["value"].fillna("")
+        anyv = vopt["value"] == ""
+        extra_parts: list[pd.DataFrame] = []
+        if anyv.any():
+            # an attribute blank on EVERY variation of a product is not an option (mapping rules 3)
+            allb = anyv.groupby([vopt["product_id"], vopt["position"]]).transform("all")
+            dropo = vopt[allb].drop_duplicates(["product_id", "position"])
+            if len(dropo):
+                extra_parts.append(pd.DataFrame({
+                    "entity": "product", "entity_id": dropo["product_id"].to_numpy(), "namespace": ATTR_NS,
+                    "key": attr_key(dropo["oname"]).to_numpy(),
+                    "value": dropo["values"].astype("str").str.replace("\\,", ",", regex=False).to_numpy(),
+                    "type": "single_line_text_field"}))
+                pnames = pd.Series(P["Name"].to_numpy(), index=prid.to_numpy())
+                prow = pd.Series(P.index.to_numpy(), index=prid.to_numpy())
+                for r in dropo.head(50).itertuples():
+                    issues.append(issue("warning", file, t.line_of(int(prow[r.product_id])), "Attribute value(s)",
+                                        pnames[r.product_id], "", "any_value_attribute",
+                                        f"'{r.oname}' is blank ('any {r.oname}') on every variation, so it is not a "
+                                        f"variant option; its values are kept as extra custom.{attr_key(pd.Series([r.oname])).iat[0]}"))
+                dk = set(zip(dropo["product_id"], dropo["position"]))
+                keep = ~pd.Series(list(zip(opts["product_id"], opts["position"])), index=opts.index).isin(dk)
+                opts = opts[keep].copy()
+                opts["position"] = opts.groupby("product_id", sort=False).cumcount() + 1
+                vopt = vopt[~allb].drop(columns=["position"]).merge(opts[["product_id", "nkey", "position"]],
+                                                                    on=["product_id", "nkey"])
+                anyv = vopt["value"] == ""
+        if anyv.any():
+            # blank on only some variations: one variant per parent value not already taken
+            a = vopt[anyv]
+            vrow = pd.Series(np.arange(len(V)), index=vid.to_numpy())
+            for r in a.drop_duplicates("variant_id").head(50).itertuples():
+                i = int(vrow[r.variant_id])
+                issues.append(issue("warning", file, t.line_of(int(V.index[i])), "Attribute value(s)",
+                                    V["Name"].iat[i], V["SKU"].iat[i], "any_value_expanded",
+                                    f"this variation accepts any {r.oname}; it was expanded to one variant per value "
+                                    f"of the parent (SKU <sku>-<value>, same price and stock)"))
+            lst = split_list(a["values"].astype("str"))
+            ex = a.drop(columns=["value"]).join(lst.rename("value"), how="inner")
+            ex["expanded"] = True
+            keepers = vopt[~anyv].assign(expanded=False)
+            combos = self._expand(pd.concat([keepers, ex], ignore_index=True))
+            key = combos.sort_values(["new_variant_id", "position"]).groupby("new_variant_id", sort=False).agg(
+                variant_id=("variant_id", "first"), key=("value", lambda x: "\x1f".join(x)),
+                suffix=("suffix", lambda x: "-".join(v for v in x if v)))
+            key["product_id"] = key["variant_id"].map(pd.Series(vv["product_id"].to_numpy(),
+                                                                index=vv["variant_id"].to_numpy()))
+            key["explicit"] = ~key["variant_id"].isin(set(a["variant_id"]))
+            key = key.sort_values("explicit", ascending=False, kind="stable")
+            key = key[~key.duplicated(["product_id", "key"])]
+            combos = combos[combos["new_variant_id"].isin(key.index)]
+            base_v = vv.set_index("variant_id")
+            newv = key.reset_index()
+            newv = newv.set_index("new_variant_id").loc[pd.unique(combos["new_variant_id"])].reset_index()
+            vv = base_v.loc[newv["variant_id"].to_numpy()].reset_index()
+            vv["sku"] = np.where(newv["suffix"].to_numpy() != "",
+                                 vv["sku"].fillna("").astype("str") + "-" + newv["suffix"].to_numpy(), vv["sku"])
+            vv["variant_id"] = newv["new_variant_id"].to_numpy()
+            vv["fileorder"] = np.arange(len(vv))
+            vopt = combos[["new_variant_id", "product_id", "position", "value"]].rename(
+                columns={"new_variant_id": "variant_id"})
+        variants = pd.concat([own, vv], ignore_index=True)
+        prodorder = pd.Series(np.arange(len(prid)), index=prid.to_numpy())
+        variants["porder"] = variants["product_id"].map(prodorder).to_numpy()
+        variants["isvar"] = variants["variant_id"].isin(vv["variant_id"])
+        variants = variants.sort_values(["porder", "isvar", "order_a", "order_b", "fileorder"], kind="stable")
+        variants["position"] = variants.groupby("product_id", sort=False).cumcount() + 1
+        no_price = variants["price"].isna()
+
+        # ---- products ---------------------------------------------------------------------------
+        pub = P["Published"].str.strip()
+        status = pub.map({"1": "active"}).fillna("draft")
+        noprice_p = pd.Series(prid.isin(variants.loc[no_price, "product_id"]).to_numpy(), index=P.index)
+        status = status.where(~noprice_p, "draft")
+        title = P["Name"].str.strip()
+        handle = unique_handles(slugify(title), pd.Series("product", index=P.index))
+        desc = decode_description(P["Description"])
+        products = pd.DataFrame({
+            "product_id": prid.to_numpy(), "handle": handle.to_numpy(), "title": title.to_numpy(),
+            "description_html": desc.where(desc != "", None).to_numpy(),
+            "tags": normalise_list(P["Tags"]).to_numpy(),
+            "status": status.to_numpy(), "published": (pub == "1").to_numpy(),
+            "source_platform": PLATFORM, "source_id": P["ID"].where(P["ID"] != "", None).to_numpy(),
+        })
+        for c, tgt in (("Meta: _yoast_wpseo_title", "seo_title"), ("Meta: _yoast_wpseo_metadesc", "seo_description")):
+            if c in P:
+                products[tgt] = P[c].where(P[c] != "", None).to_numpy()
+                used[c] = f"products.{tgt}"
+        used.update({"Name": "products.title (variation names: extra)", "Description": "products.description_html",
+                     "Published": "products.status, products.published", "Tags": "products.tags",
+                     "Categories": "collections, collection_products", "Images": "images, variants.image_src",
+                     "Sale price": "variants.price (compare_at when on sale)",
+                     "Regular price": "variants.price / variants.compare_at_price",
+                     "Stock": "variants.inventory_quantity", "In stock?": "variants.inventory_quantity / tracker",
+                     "Backorders allowed?": "variants.inventory_policy",
+                     "GTIN, UPC, EAN, or ISBN": "variants.barcode", "Cost of goods": "variants.cost"})
+
+        # flags: grouped, external, downloadable, no price, scheduled sale
+        def flag(mask, R, col, check, detail, sev="warning"):
+            if mask.any():
+                issues.extend(issues_for(mask, t, R, severity=sev, column=col,
+                                         check=check, detail=detail))
+        flag(pbase == "grouped", P, "Grouped products", "grouped_to_collection",
+             "grouped product: Shopify has no grouped type; it became a collection of its child products (its own "
+             "images and categories are not migrated: see the loss report)")
+        flag(pbase == "external", P, "External URL", "external_product",
+             "external/affiliate product: Shopify has no external type; the URL and button text are in extra "
+             "(woocommerce.external_url, woocommerce.button_text) and the product sells as a normal product")
+        flag(downloadable[prod_mask], P, "Type", "downloads_not_migrated",
+             "downloadable product: the files (Download N name/URL) are kept in extra "
+             "woocommerce.download_<n>_name/url; Shopify needs a digital-downloads app to deliver them")
+        np_rows = pd.Series(prid.isin(variants.loc[no_price & ~variants["isvar"], "product_id"]).to_numpy(),
+                            index=P.index) & (pbase != "grouped")
+        flag(np_rows, P, "Regular price", "no_price",
+             "this product has no price; it was imported as a draft with price 0")
+        vnp = pd.Series(vid.isin(variants.loc[no_price & variants["isvar"], "variant_id"]).to_numpy(), index=V.index)
+        flag(vnp, V, "Regular price", "no_price",
+             "this variation has no price; its product was imported as a draft with price 0")
+        sched = variants["sched"].fillna(False).astype(bool)
+        if sched.any():
+            sp_ids = set(variants.loc[sched, "variant_id"])
+            m = pd.Series(rid.isin(sp_ids).to_numpy(), index=df.index)
+            flag(m, df, "Date sale price starts", "scheduled_sale",
+                 "a sale with start/end dates: Shopify's CSV has no scheduled prices, so the regular price was "
+                 "imported and the sale price and dates kept in extra")
+        variants["price"] = variants["price"].fillna("0")
+
+        # ---- images -----------------------------------------------------------------------------
+        im = split_list(P["Images"])
+        images = pd.DataFrame({"product_id": pd.array(prid.reindex(im.index).to_numpy() if len(im) else [], dtype="str"),
+                               "src": pd.array(im.to_numpy(), dtype="str")})
+        images = images.drop_duplicates(["product_id", "src"])
+        vimg = variants.loc[variants["image_src"].notna(), ["product_id", "image_src"]]
+        vimg = vimg.rename(columns={"image_src": "src"}).drop_duplicates().astype("str")
+        extra_img = vimg.merge(images, on=["product_id", "src"], how="left", indicator=True)
+        extra_img = extra_img[extra_img["_merge"] == "left_only"].drop(columns="_merge")
+        images = pd.concat([images, extra_img], ignore_index=True)
+        images["order"] = images["product_id"].map(prodorder)
+        images = images.sort_values("order", kind="stable")
+        images["position"] = images.groupby("product_id", sort=False).cumcount() + 1
+        images = images[["product_id", "position", "src"]]
+
+        # ---- collections --------------------------------------------------------------------------
+        cats = split_list(P["Categories"])
+        collections, members = collections_from_paths(prid.reindex(cats.index), cats, mapping, PLATFORM)
+
+        # ---- extra -------------------------------------------------------------------------------
+        ent = pd.Series(np.where(is_var, "variant", "product"), index=df.index)
+        kept = prod_mask | (is_var & ~orphan)
+        D, E, R = df[kept], ent[kept], rid[kept]
+        extra_parts.append(extra_rows(R, base[kept].where(~base[kept].isin(["simple", "variation"]), ""), E, NS,
+                                      "type"))
+        extra_parts.append(extra_rows(R, D["Type"].where(downloadable[kept] | virtual[kept], ""), E, NS, "type_flags"))
+        # a variable parent's own SKU has no variant to live on
+        extra_parts.append(extra_rows(R, D["SKU"].where(base[kept] == "variable", ""), E, NS, "parent_sku"))
+        pub_all = D["Published"].str.strip()
+        extra_parts.append(extra_rows(R, pub_all.where(~pub_all.isin(["1", ""]), ""), E, NS, "published"))
+        extra_parts.append(extra_rows(R, D["Stock"].where(D["Stock"].str.lower() == "parent", ""), E, NS, "stock"))
+        extra_parts.append(extra_rows(R, D["In stock?"].where(D["In stock?"] == "backorder", ""), E, NS,
+                                      "stock_status"))
+        if sched.any():
+            m = pd.Series(R.isin(set(variants.loc[sched, "variant_id"])).to_numpy(), index=D.index)
+            extra_parts.append(extra_rows(R, D["Sale price"].where(m, ""), E, NS, "sale_price"))
+        vn = V["Name"].str.strip()
+        extra_parts.append(extra_rows(vid, vn, "variant", NS, "name"))
+        vd = decode_description(V["Description"])
+        extra_parts.append(extra_rows(vid, vd, "variant", NS, "description", "multi_line_text_field"))
+        for c, (ns, k, default) in _EXTRA_COLUMNS.items():
+            if c not in D:
+                continue
+            s = D[c]
+            if default is not None:
+                s = s.where(s != default, "")
+            if k not in _VARIATION_FIELDS:  # product-only settings (variation rows carry fixed values)
+                s = s.where(E == "product", "")
+            elif k == "reviews_allowed":
+                pass
+            if k == "reviews_allowed":
+                s = s.where((E == "product") & (s != "1"), "")
+            if c == "Short description":
+                s = decode_description(s)
+            extra_parts.append(extra_rows(R, s, E, ns, k))
+            used[c] = f"extra:{ns}.{k}"
+        for c in dims:
+            u = _UNIT_HEADER.match(c).group(2)
+            k = _UNIT_HEADER.match(c).group(1).lower()
+            extra_parts.append(extra_rows(R, D[c], E, NS, k))
+            used[c] = f"extra:{NS}.{k} (unit {u} in extra:{NS}.dimension_unit)"
+        if dims:
+            anyd = pd.Series(False, index=D.index)
+            for c in dims:
+                anyd |= D[c] != ""
+            extra_parts.append(extra_rows(R, pd.Series(_UNIT_HEADER.match(dims[0]).group(2), index=D.index)
+                                          .where(anyd, ""), E, NS, "dimension_unit"))
+        # downloads: one extra row per Download N name/URL/ID cell
+        for c in df.columns:
+            m = _DL_HEADER.match(c)
+            if m:
+                k = f"download_{m.group(1)}_{m.group(2).lower()}"
+                extra_parts.append(extra_rows(R, D[c], E, NS, k))
+                used[c] = f"extra:{NS}.{k}"
+        metas = [c for c in df.columns if c.startswith("Meta: ") and used.get(c) is None]
+        for c in metas:
+            k = c[6:].strip()
+            extra_parts.append(extra_rows(R, D[c], E, META_NS, k))
+            used[c] = f"extra:{META_NS}.{k}"
+        # attributes that are not variant options -> metafields; their flags -> woocommerce namespace
+        if len(pattr):
+            na = pattr.merge(opts[["product_id", "nkey"]], on=["product_id", "nkey"], how="left", indicator=True)
+            na = na[na["_merge"] == "left_only"]
+            if len(na):
+                vals = na["values"].astype("str").str.replace("\\,", ",", regex=False)
+                extra_parts.append(pd.DataFrame({
+                    "entity": "product", "entity_id": na["product_id"].to_numpy(), "namespace": ATTR_NS,
+                    "key": attr_key(na["name"]).to_numpy(), "value": vals.to_numpy(),
+                    "type": "single_line_text_field"}))
+            for fl, dflt in (("visible", "1"), ("global", "1"), ("default", "")):
+                f = pattr[(pattr[fl].astype("str") != dflt) & (pattr[fl].astype("str") != "")] if fl != "global" \
+                    else pattr[pattr[fl].astype("str") == "0"]
+                if len(f):
+                    extra_parts.append(pd.DataFrame({
+                        "entity": "product", "entity_id": f["product_id"].to_numpy(), "namespace": NS,
+                        "key": "attribute:" + f["name"].astype("str") + ":" + fl, "value": f[fl].astype("str").to_numpy(),
+                        "type": "single_line_text_field"}))
+        # variation attributes that are not options of the parent (should not happen) stay as extra
+        known = set(used) | {"Type"}
+        for c in df.columns:
+            if c in known:
+                continue
+            k = re.sub(r"[^a-z0-9]+", "_", c.lower()).strip("_")
+            extra_parts.append(extra_rows(R, D[c], E, NS, k))
+            used[c] = f"extra:{NS}.{k}"
+        extra = concat_extra(extra_parts)
+
+        # ---- options frames ------------------------------------------------------------------------
+        product_options = pd.DataFrame({"product_id": opts["product_id"].to_numpy(),
+                                        "position": opts["position"].to_numpy(),
+                                        "name": opts["oname"].to_numpy()})
+        variant_options = pd.DataFrame({"variant_id": vopt["variant_id"].to_numpy(),
+                                        "position": vopt["position"].to_numpy(),
+                                        "value": vopt["value"].to_numpy()})
+        # mangled identifiers (spreadsheets): flag, never fix
+        for c in ("SKU", "GTIN, UPC, EAN, or ISBN"):
+            if c in df:
+                m = df[c].str.match(_SCI)
+                if m.any():
+                    issues += issues_for(m, t, df, severity="warning", column=c,
+                                         check="spreadsheet_mangled",
+                                         detail=lambda i, c=c: f"'{df[c].iat[i]}' looks like a number a spreadsheet "
+                                                               "turned into scientific notation; it was kept as is")
+
+        # ---- grouped products become collections of their children (mapping rules 1.6) ----------
+        gmask = (pbase == "grouped").to_numpy()
+        if gmask.any():
+            G = P[gmask]
+            gid = prid[gmask]
+            gh = pd.Series(products.loc[gmask, "handle"].to_numpy(), index=G.index)
+            kids = split_list(G["Grouped products"])
+            kid_pid = pd.Series(np.where(kids.str.startswith("id:"), kids.str[3:].str.strip().map(by_id),
+                                         kids.map(by_sku)), index=kids.index)
+            miss = kid_pid.isna()
+            for i in np.flatnonzero(miss.to_numpy())[:50]:
+                r = kids.index[i]
+                issues.append(issue("warning", file, t.line_of(int(r)), "Grouped products", G.at[r, "Name"],
+                                    G.at[r, "SKU"], "grouped_member_missing",
+                                    f"the grouped product's member '{kids.iat[i]}' is not in the file"))
+            gcoll = pd.DataFrame({"collection_id": gh.to_numpy(), "handle": gh.to_numpy(),
+                                  "title": G["Name"].str.strip().to_numpy(),
+                                  "path": None, "description_html": decode_description(G["Description"]).replace(
+                                      "", None).to_numpy(), "source_id": G["ID"].replace("", None).to_numpy(),
+                                  "source_url": None})
+            gm = pd.DataFrame({"collection_id": gh.reindex(kids.index).to_numpy(), "product_id": kid_pid.to_numpy()})
+            gm = gm[gm["product_id"].notna()].drop_duplicates()
+            gm["position"] = gm.groupby("collection_id", sort=False).cumcount() + 1
+            gset = set(gid)
+            for col, what in (("Images", "images"), ("Categories", "categories")):
+                ne = int((G[col] != "").sum())
+                if ne:
+                    loss.append({"file": file, "column": col, "became": "", "non_empty": ne, "dropped": ne,
+                                 "note": f"{what} of grouped products (they became collections)"})
+            products = products[~products["product_id"].isin(gset)]
+            variants = variants[~variants["product_id"].isin(gset)]
+            images = images[~images["product_id"].isin(gset)]
+            members = members[~members["product_id"].isin(gset)]
+            members["position"] = members.groupby("collection_id", sort=False).cumcount() + 1
+            collections = pd.concat([collections, gcoll], ignore_index=True)
+            collections = collections[collections["collection_id"].isin(set(members["collection_id"]))
+                                      | collections["collection_id"].isin(set(gcoll["collection_id"]))]
+            members = pd.concat([members, gm], ignore_index=True)
+            ge = extra["entity_id"].isin(gset) & (extra["entity"] == "product")
+            extra.loc[ge, "entity"] = "collection"
+            extra.loc[ge, "entity_id"] = extra.loc[ge, "entity_id"].map(
+                pd.Series(gh.to_numpy(), index=gid.to_numpy()))
+
+        # ---- final variant ids: <product_id>#<position> (mapping rules 1.2) ---------------------
+        newid = variants["product_id"].astype("str") + "#" + variants["position"].astype("str")
+        idmap = pd.Series(newid.to_numpy(), index=variants["variant_id"].to_numpy())
+        variants["variant_id"] = newid.to_numpy()
+        variant_options["variant_id"] = variant_options["variant_id"].map(idmap)
+        variant_options = variant_options[variant_options["variant_id"].notna()]
+        ve_ = extra["entity"] == "variant"
+        extra.loc[ve_, "entity_id"] = extra.loc[ve_, "entity_id"].map(idmap)
+        extra = extra[extra["entity_id"].notna()]
+        vcols = ["variant_id", "product_id", "position", "sku", "barcode", "price", "compare_at_price", "cost",
+                 "weight", "weight_unit", "inventory_quantity", "inventory_policy", "requires_shipping", "taxable",
+                 "image_src", "source_id"]
+        variants["inventory_tracker"] = np.where(variants["tracked"].fillna(False).astype(bool), "shopify", None)
+        variants["inventory_quantity"] = variants["inventory_quantity"].astype("Float64").round().astype("Int64")
+        variants["requires_shipping"] = variants["requires_shipping"].astype("boolean")
+        variants["taxable"] = variants["taxable"].astype("boolean")
+        catalog = Catalog.from_frames(
+            products=products, product_options=product_options,
+            variants=variants[vcols + ["inventory_tracker"]],
+            variant_options=variant_options, images=images, collections=collections,
+            collection_products=members, extra=extra)
+
+        for c in df.columns:
+            ne = int((df[c] != "").sum())
+            became = used.get(c, "")
+            loss.append({"file": file, "column": c, "became": became, "non_empty": ne,
+                         "dropped": 0 if became else ne, "note": ""})
+        return ReadResult(catalog, loss_frame(loss), issues_frame(issues), [file])
+
+    @staticmethod
+    def _expand(vopt: pd.DataFrame) -> pd.DataFrame:
+        """Cross product of option values per source variant (for ``any_value=expand``)."""
+        vopt = vopt.sort_values(["variant_id", "position"], kind="stable")
+        pid = vopt.drop_duplicates("variant_id").set_index("variant_id")["product_id"]
+        combos = None
+        out = []
+        vopt = vopt.assign(suffix=np.where(vopt["expanded"].fillna(False).astype(bool),
+                                           slugify(vopt["value"].astype("str")), ""))
+        for pos in sorted(vopt["position"].unique()):
+            part = vopt[vopt["position"] == pos][["variant_id", "position", "value", "suffix"]]
+            part = part.rename(columns={"value": f"v{pos}", "suffix": f"s{pos}"})[["variant_id", f"v{pos}", f"s{pos}"]]
+            combos = part if combos is None else combos.merge(part, on="variant_id", how="left")
+        combos["k"] = combos.groupby("variant_id", sort=False).cumcount()
+        combos["new_variant_id"] = combos["variant_id"].where(combos["k"] == 0,
+                                                               combos["variant_id"] + "#" + combos["k"].astype("str"))
+        for pos in sorted(vopt["position"].unique()):
+            out.append(pd.DataFrame({"variant_id": combos["variant_id"], "new_variant_id": combos["new_variant_id"],
+                                     "product_id": combos["variant_id"].map(pid), "position": pos,
+                                     "value": combos[f"v{pos}"], "suffix": combos[f"s{pos}"].fillna("")}))
+        res = pd.concat(out, ignore_index=True)
+        return res[res["value"].notna()]
+
+    # -----------------------------------------------------------------------------------------
+    def write(self, catalog: Catalog, out_dir, *, dialect: str | None = None) -> list[Path]:
+        frame = catalog_to_frame(catalog)
+        out, changed = escape_frame(frame)
+        rows = []
+        for r, col, old in changed:
+            rows.append(issue("warning", "woocommerce_products.csv", r + 2, col, out["Name"].iat[r] if "Name" in out
+                              else "", out["SKU"].iat[r] if "SKU" in out else "", "formula_guarded",
+                              f"{old[:40]!r} starts like a spreadsheet formula; written with a leading ' "
+                              "(WooCommerce's own exporter rule; its importer removes it)"))
+        self.write_issues = issues_frame(rows)
+        path = Path(out_dir) / "woocommerce_products.csv"
+        text = "\ufeff" + out.to_csv(index=False, lineterminator="\n")
+        with atomic_write(path, "w", newline="") as fh:
+            fh.write(text)
+        return [path]
+
+
+# ---------------------------------------------------------------------------------------------
+# writing
+
+def escape_frame(frame: pd.DataFrame, numeric: tuple[str, ...] = ()) -> tuple[pd.DataFrame, list]:
+    """WooCommerce's ``escape_data``: a ``'`` before text cells starting with = + - @ TAB CR.
+    Cells that are plain numbers (``-12.5``) are left alone. Returns the frame and the changes."""
+    out = frame.copy()
+    changed = []
+    for c in out.columns:
+        s = out[c].astype("str")
+        m = s.str.startswith(_TRIGGERS)
+        if not m.any():
+            continue
+        m &= ~s.str.strip().str.match(_NUMBER)
+        if not m.any():
+            continue
+        for i in np.flatnonzero(m.to_numpy()):
+            changed.append((int(i), c, s.iat[i]))
+        out[c] = s.where(~m, "'" + s)
+    return out, changed
+
+
+def _fmt_money(s: pd.Series) -> pd.Series:
+    v = s.astype("str").where(s.notna(), "")
+    v = v.str.replace(r"(\.\d*?)0+$", r"\1", regex=True).str.replace(r"\.$", "", regex=True)
+    return v
+
+
+def _extra_wide(extra: pd.DataFrame, entity: str, namespace: str) -> pd.DataFrame:
+    e = extra[(extra["entity"] == entity) & (extra["namespace"] == namespace)]
+    if not len(e):
+        return pd.DataFrame()
+    return e.pivot_table(index="entity_id", columns="key", values="value", aggfunc="first")
+
+
+def catalog_to_frame(cat: Catalog) -> pd.DataFrame:
+    """The catalog as the WooCommerce exporter's table: product rows, then variations after each
+    variable parent."""
+    p = cat.products
+    v = cat.variants
+    po = cat.product_options
+    vo = cat.variant_options
+    extra = cat.extra
+    nopt = po.groupby("product_id").size()
+    p["nopt"] = p["product_id"].map(nopt).fillna(0).astype(int).to_numpy()
+    nvar = v.groupby("product_id").size()
+    p["nvar"] = p["product_id"].map(nvar).fillna(0).astype(int).to_numpy()
+    variable = (p["nopt"] > 0) | (p["nvar"] > 1)
+    pe = _extra_wide(extra, "product", NS)
+    ve = _extra_wide(extra, "variant", NS)
+
+    def px(key: str, default="") -> pd.Series:
+        if key in pe.columns:
+            return p["product_id"].map(pe[key]).fillna(default).astype("str")
+        return pd.Series(default, index=p.index, dtype="str")
+
+    def vx(vids: pd.Series, key: str, default="") -> pd.Series:
+        if key in ve.columns:
+            return vids.map(ve[key]).fillna(default).astype("str")
+        return pd.Series(default, index=vids.index, dtype="str")
+
+    # weight unit: the most common one; others converted
+    units = v["weight_unit"].dropna().astype("str")
+    wu = units.mode().iat[0] if len(units) else "kg"
+    w = v["weight"].astype("float64")
+    fac = v["weight_unit"].astype("str").map(lambda u: _TO_KG.get(u, 1.0) / _TO_KG[wu]) if len(v) else 1.0
+    v["w_out"] = (w * fac).round(4)
+    dunit = px("dimension_unit").replace("", np.nan).dropna()
+    du = dunit.mode().iat[0] if len(dunit) else "cm"
+    wcol, cols = f"Weight ({_WEIGHT_LABEL.get(wu, wu)})", []
+    for c in EXPORT_COLUMNS:
+        cols.append(c.format(w=_WEIGHT_LABEL.get(wu, wu), d=du))
+    lcol, widcol, hcol = cols[20], cols[21], cols[22]
+
+    first = v.sort_values(["product_id", "position"]).drop_duplicates("product_id").set_index("product_id")
+    # images and categories
+    imgs = cat.images.sort_values(["product_id", "position"])
+    img_list = join_list(imgs["src"].astype("str"), imgs["product_id"].astype("str").to_numpy())
+    coll = cat.collections.set_index("collection_id")
+    cp = cat.collection_products.copy()
+    cp["path"] = cp["collection_id"].map(coll["path"].where(coll["path"].notna(), coll["title"]))
+    # drop ancestor memberships implied by a deeper path of the same product
+    cp = cp.dropna(subset=["path"])
+    if len(cp):
+        cp["path"] = cp["path"].astype("str")
+        paths_by_p = cp.groupby("product_id")["path"].agg(list)
+        implied = set()
+        for pid, lst in paths_by_p.items():  # one loop per product with categories: small lists
+            for a in lst:
+                if any(b != a and b.startswith(a + " > ") for b in lst):
+                    implied.add((pid, a))
+        if implied:
+            key = list(zip(cp["product_id"], cp["path"]))
+            cp = cp[[k not in implied for k in key]]
+    cat_list = join_list(cp["path"], cp["product_id"].astype("str").to_numpy()) if len(cp) else pd.Series(dtype="str")
+
+    P = pd.DataFrame(index=p.index)
+    src_woo = p["source_platform"].astype("str") == PLATFORM
+    P["ID"] = p["source_id"].astype("str").where(src_woo & p["source_id"].notna(), "")
+    ptype = px("type").where(px("type") != "", np.where(variable, "variable", "simple"))
+    flags = px("type_flags")
+    P["Type"] = ptype.where(flags == "", flags)
+    fv = first.reindex(p["product_id"])
+    P["SKU"] = np.where(variable, px("parent_sku"), fv["sku"].astype("str").astype(object).fillna("").to_numpy())
+    P["SKU"] = P["SKU"].replace("nan", "")
+    P["GTIN, UPC, EAN, or ISBN"] = np.where(variable, "", fv["barcode"].astype("str").astype(object).fillna("").to_numpy())
+    P["Name"] = p["title"].astype("str")
+    pub = px("published")
+    P["Published"] = np.where(p["status"].astype("str") == "active",
+                              np.where(p["published"].fillna(True).astype(bool), "1", "0"),
+                              pub.where(pub != "", "-1"))
+    P["Is featured?"] = px("featured", "0")
+    P["Visibility in catalog"] = px("catalog_visibility", "visible")
+    P["Short description"] = encode_description(px("short_description"))
+    P["Description"] = encode_description(p["description_html"].astype("str").astype(object).fillna(""))
+    P["Date sale price starts"] = px("date_on_sale_from")
+    P["Date sale price ends"] = px("date_on_sale_to")
+    P["Tax status"] = px("tax_status", "taxable")
+    P["Tax class"] = px("tax_class")
+
+    def stock_cols(src: pd.DataFrame) -> tuple:
+        tracked = src["inventory_tracker"].notna() & (src["inventory_tracker"].astype("str") != "")
+        q = src["inventory_quantity"]
+        stock = np.where(tracked & q.notna(), q.astype("Int64").astype("str"), "")
+        instock = np.where(tracked & (q.fillna(0) <= 0),
+                           np.where(src["inventory_policy"].astype("str") == "continue", "backorder", "0"), "1")
+        back = np.where(src["inventory_policy"].astype("str") == "continue", "1", "0")
+        return stock, instock, back
+
+    s, i_, b = stock_cols(fv)
+    P["In stock?"] = np.where(variable, "1", i_)
+    P["Stock"] = np.where(variable, "", s)
+    P["Stock"] = P["Stock"].replace("<NA>", "")
+    P["Low stock amount"] = px("low_stock_amount")
+    P["Backorders allowed?"] = np.where(variable, "0", b)
+    P["Sold individually?"] = px("sold_individually", "0")
+    P[wcol] = np.where(variable, "", fv["w_out"].astype("str").replace("nan", "").to_numpy()) if "w_out" in fv \
+        else ""
+    v_w = v.set_index("variant_id")["w_out"]
+    P[wcol] = pd.Series(P[wcol]).replace(["nan", "<NA>"], "")
+    P[lcol], P[widcol], P[hcol] = px("length"), px("width"), px("height")
+    P["Allow customer reviews?"] = px("reviews_allowed", "1")
+    P["Purchase note"] = px("purchase_note")
+    sale_on = fv["compare_at_price"].notna().to_numpy()
+    reg = np.where(sale_on, _fmt_money(fv["compare_at_price"]).to_numpy(), _fmt_money(fv["price"]).to_numpy())
+    P["Sale price"] = np.where(variable, "", np.where(sale_on, _fmt_money(fv["price"]).to_numpy(), ""))
+    P["Regular price"] = np.where(variable, "", reg)
+    P["Categories"] = p["product_id"].astype("str").map(cat_list).astype(object).fillna("")
+    P["Tags"] = p["tags"].astype(object).fillna("").astype("str")
+    P["Shipping class"] = px("shipping_class")
+    P["Images"] = p["product_id"].astype("str").map(img_list).astype(object).fillna("")
+    P["Download limit"] = px("download_limit")
+    P["Download expiry days"] = px("download_expiry")
+    P["Parent"] = ""
+    P["Grouped products"] = px("grouped_products")
+    P["Upsells"] = px("upsell_ids")
+    P["Cross-sells"] = px("cross_sell_ids")
+    P["External URL"] = px("external_url")
+    P["Button text"] = px("button_text")
+    P["Position"] = px("menu_order", "0")
+    P["_pid"] = p["product_id"].to_numpy()
+    P["_order"] = np.arange(len(p)) * 2.0
+    P["_vpos"] = 0
+    # a parent needs an SKU (or an ID) for its variations to link
+    need = variable & (P["SKU"] == "") & (P["ID"] == "")
+    P.loc[need, "SKU"] = p.loc[need, "handle"].astype("str")
+
+    # variation rows
+    vv = v[v["product_id"].isin(p.loc[variable, "product_id"])].copy()
+    V = pd.DataFrame(index=vv.index)
+    pidx = pd.Series(np.arange(len(p)), index=p["product_id"].to_numpy())
+    prow = vv["product_id"].map(pidx).to_numpy()
+    V["ID"] = vv["source_id"].astype("str").where(
+        vv["source_id"].notna() & src_woo.to_numpy()[prow], "") if len(vv) else ""
+    V["Type"] = "variation"
+    V["SKU"] = vv["sku"].astype("str").astype(object).fillna("")
+    V["GTIN, UPC, EAN, or ISBN"] = vv["barcode"].astype("str").astype(object).fillna("")
+    vname = vx(vv["variant_id"], "name")
+    V["Name"] = vname
+    V["Published"] = "1"
+    for c in ("Is featured?", "Visibility in catalog", "Short description", "Date sale price starts",
+              "Date sale price ends", "Tax class", "Low stock amount", "Sold individually?", lcol, widcol, hcol,
+              "Purchase note", "Categories", "Tags", "Shipping class", "Download limit", "Download expiry days",
+              "Grouped products", "Upsells", "Cross-sells", "External URL", "Button text"):
+        V[c] = ""
+    V["Is featured?"] = "0"
+    V["Visibility in catalog"] = "visible"
+    V["Sold individually?"] = "0"
+    V["Description"] = encode_description(vx(vv["variant_id"], "description"))
+    V["Tax status"] = np.where(vv["taxable"].fillna(True).astype(bool), "taxable", "none")
+    s, i_, b = stock_cols(vv)
+    V["In stock?"], V["Stock"], V["Backorders allowed?"] = i_, pd.Series(s).replace("<NA>", "").to_numpy(), b
+    V[wcol] = vv["w_out"].astype("str").replace(["nan", "<NA>"], "").to_numpy()
+    V["Allow customer reviews?"] = "0"
+    sale_on = vv["compare_at_price"].notna().to_numpy()
+    V["Sale price"] = np.where(sale_on, _fmt_money(vv["price"]).to_numpy(), "")
+    V["Regular price"] = np.where(sale_on, _fmt_money(vv["compare_at_price"]).to_numpy(),
+                                  _fmt_money(vv["price"]).to_numpy())
+    V["Images"] = vv["image_src"].astype("str").astype(object).fillna("")
+    psku = P["SKU"].to_numpy()[prow] if len(vv) else []
+    pid_ = P["ID"].to_numpy()[prow] if len(vv) else []
+    V["Parent"] = np.where(psku != "", psku, "id:" + pd.Series(pid_, dtype="str").to_numpy()) if len(vv) else ""
+    V["Position"] = vv["position"].astype("int64").astype("str").to_numpy() if len(vv) else ""
+    V["_pid"] = vv["product_id"].to_numpy()
+    V["_order"] = prow * 2.0 + 1 if len(vv) else []
+    V["_vpos"] = vv["position"].to_numpy()
+
+    # attributes: options (variable) first, then non-option attributes (custom namespace)
+    pos_names = po.sort_values(["product_id", "position"])
+    maxopt = int(pos_names.groupby("product_id").size().max()) if len(pos_names) else 0
+    cust = extra[(extra["entity"] == "product") & (extra["namespace"] == ATTR_NS)]
+    ncust = int(cust.groupby("entity_id").size().max()) if len(cust) else 0
+    nattr = maxopt + ncust
+    vals_by = None
+    if len(vo):
+        vo2 = vo.merge(v[["variant_id", "product_id"]], on="variant_id")
+        vals_by = vo2.sort_values(["product_id", "position"])
+    for k in range(1, nattr + 1):
+        P[f"Attribute {k} name"] = ""
+        P[f"Attribute {k} value(s)"] = ""
+        P[f"Attribute {k} visible"] = ""
+        P[f"Attribute {k} global"] = ""
+        V[f"Attribute {k} name"] = ""
+        V[f"Attribute {k} value(s)"] = ""
+        V[f"Attribute {k} visible"] = ""
+        V[f"Attribute {k} global"] = ""
+    anyattr = {c[len("any_attribute:"):]: c for c in ve.columns if str(c).startswith("any_attribute:")} if len(ve) \
+        else {}
+    for k in range(1, maxopt + 1):
+        o = pos_names[pos_names["position"] == k].set_index("product_id")["name"]
+        nm = p["product_id"].map(o)
+        P[f"Attribute {k} name"] = nm.astype(object).fillna("").astype("str").to_numpy()
+        if vals_by is not None:
+            vk = vals_by[vals_by["position"] == k]
+            # the parent lists every value once, in first-seen order
+            uv = vk.drop_duplicates(["product_id", "value"])
+            lst = join_list(uv["value"].astype("str"), uv["product_id"].to_numpy())
+            # "Any X" marker values are not real values
+            P[f"Attribute {k} value(s)"] = p["product_id"].map(lst).astype(object).fillna("").astype("str").to_numpy()
+            val = vk.set_index("variant_id")["value"]
+            vval = vv["variant_id"].map(val).astype(object).fillna("").astype("str")
+            V[f"Attribute {k} value(s)"] = vval.str.replace(",", "\\,", regex=False).to_numpy()
+        P[f"Attribute {k} visible"] = np.where(nm.notna(), "1", "")
+        P[f"Attribute {k} global"] = np.where(nm.notna(), "0", "")
+        vn = vv["product_id"].map(o)
+        V[f"Attribute {k} name"] = vn.astype(object).fillna("").astype("str").to_numpy()
+        V[f"Attribute {k} global"] = np.where(vn.notna(), "0", "")
+        for oname, col in anyattr.items():
+            # a variation that accepted any value: blank again, and the parent lists the real values
+            m = (vn.astype("str") == oname).to_numpy() & vx(vv["variant_id"], col).ne("").to_numpy()
+            if m.any():
+                V.loc[m, f"Attribute {k} value(s)"] = ""
+                real = vx(vv["variant_id"], col)[m]
+                pr = pd.Series(real.to_numpy(), index=vv.loc[m, "product_id"].to_numpy())
+                pr = pr[~pr.index.duplicated()]
+                pm = (P[f"Attribute {k} name"] == oname) & p["product_id"].isin(pr.index).to_numpy()
+                P.loc[pm, f"Attribute {k} value(s)"] = p.loc[pm, "product_id"].map(pr).str.replace(
+                    ",", "\\,", regex=False).str.replace("\\\\,", ", ", regex=False).to_numpy()
+    if ncust:
+        cust = cust.copy()
+        cust["k"] = cust.groupby("entity_id", sort=False).cumcount() + 1
+        offset = p["product_id"].map(nopt).fillna(0).astype(int)
+        for j in range(1, ncust + 1):
+            cj = cust[cust["k"] == j].set_index("entity_id")
+            nm = p["product_id"].map(cj["key"])
+            vl = p["product_id"].map(cj["value"])
+            m = nm.notna()
+            for off in sorted(offset[m].unique()):
+                mm = m & (offset == off)
+                col = off + j
+                P.loc[mm, f"Attribute {col} name"] = nm[mm].astype("str")
+                P.loc[mm, f"Attribute {col} value(s)"] = vl[mm].astype("str")
+                P.loc[mm, f"Attribute {col} visible"] = "1"
+                P.loc[mm, f"Attribute {col} global"] = "0"
+    meta = extra[(extra["entity"] == "product") & (extra["namespace"] == META_NS)]
+    for k in pd.unique(meta["key"]):
+        mk = meta[meta["key"] == k].set_index("entity_id")["value"]
+        P[f"Meta: {k}"] = p["product_id"].map(mk).astype(object).fillna("").astype("str").to_numpy()
+        V[f"Meta: {k}"] = ""
+    dl_keys = sorted({int(m.group(1)) for k in pe.columns if (m := re.match(r"^download_(\d+)_", str(k)))}) \
+        if len(pe) else []
+    for j in dl_keys:
+        for part, head in (("name", "name"), ("url", "URL")):
+            P[f"Download {j} {head}"] = px(f"download_{j}_{part}")
+            V[f"Download {j} {head}"] = ""
+    both = pd.concat([P, V], ignore_index=True)
+    both = both.sort_values(["_order", "_vpos"], kind="stable").drop(columns=["_pid", "_order", "_vpos"])
+    both = both.astype(object).fillna("").astype("str").replace({"nan": "", "<NA>": "", "None": ""})
+    return both
+
+
+register("woocommerce", WooCommerceAdapter)
