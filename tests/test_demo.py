@@ -16,7 +16,7 @@ ORDERS = 5000
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory) -> tuple[Store, dict[str, int]]:
     store = Store(tmp_path_factory.mktemp("demo") / "demo.duckdb")
-    counts = seed_demo(store, orders=ORDERS, progress=False)
+    counts = seed_demo(store, orders=ORDERS, start=date(2024, 11, 1), progress=False)
     return store, counts
 
 
@@ -334,3 +334,13 @@ def test_supplier_aging_buckets_all_filled(shop):
                              (SELECT count(DISTINCT currency) FROM suppliers) currencies""")
     assert 0.7 * float(r["owed"]) < float(r["paid"]) < float(r["owed"])
     assert r["currencies"] == 3
+
+
+def test_by_default_the_demo_ends_yesterday_so_recent_periods_have_data():
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from workbench.demo import default_start
+    yesterday = datetime.now(ZoneInfo("Europe/Berlin")).date() - timedelta(days=1)
+    assert default_start(730) == yesterday - timedelta(days=729)
+    assert default_start(10, end=date(2025, 1, 10)) == date(2025, 1, 1)

@@ -90,7 +90,7 @@ Fulfilment, suppliers, marketing
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -1418,22 +1418,34 @@ def _run(g: _Gen, bar) -> None:
 _N_STEPS = 12
 
 
+def default_start(days: int = 730, *, end: date | None = None) -> date:
+    """First day of a demo of ``days`` days ending on ``end`` (default: yesterday in the shop's zone).
+
+    So ``make demo`` gives a shop whose data runs up to yesterday and "last 30 days" reports are
+    full; pass ``start`` (or ``workbench demo --end``) to reproduce one exact shop.
+    """
+    if end is None:
+        from zoneinfo import ZoneInfo
+        end = datetime.now(ZoneInfo("Europe/Berlin")).date() - timedelta(days=1)
+    return end - timedelta(days=days - 1)
+
+
 def generate_demo(*, orders: int = 50_000, products: int | None = None, seed: int = 7,
-                  start: date = date(2024, 11, 1), days: int = 730, progress: bool = False) -> dict[str, pa.Table]:
+                  start: date | None = None, days: int = 730, progress: bool = False) -> dict[str, pa.Table]:
     """The demo shop's tables (Arrow tables of the store's exact types), without writing them.
 
     Parameters are those of :func:`seed_demo`.
     """
     from tqdm.auto import tqdm
 
-    g = _Gen(orders, products, seed, start, days)
+    g = _Gen(orders, products, seed, start or default_start(days), days)
     with tqdm(total=_N_STEPS, desc="demo shop", disable=not progress, unit="step") as bar:
         _run(g, bar)
     return {name: g.frames[name] for name in schema.TABLES}
 
 
 def seed_demo(store: Store, *, orders: int = 50_000, products: int | None = None, seed: int = 7,
-              start: date = date(2024, 11, 1), days: int = 730, progress: bool = True) -> dict[str, int]:
+              start: date | None = None, days: int = 730, progress: bool = True) -> dict[str, int]:
     """Replace every table of ``store`` with the demo shop (one transaction); returns rows per table.
 
     Parameters
@@ -1446,8 +1458,8 @@ def seed_demo(store: Store, *, orders: int = 50_000, products: int | None = None
         Number of products; default :func:`default_products` (about 1,200 for 50,000 orders).
     seed : int
         Same seed and arguments, same shop.
-    start : date
-        First (local) day of the period.
+    start : date, optional
+        First (local) day of the period; default :func:`default_start` (the data ends yesterday).
     days : int
         Length of the period in days (two years by default); the last day is ``start + days - 1``.
     progress : bool
@@ -1460,7 +1472,7 @@ def seed_demo(store: Store, *, orders: int = 50_000, products: int | None = None
     """
     from tqdm.auto import tqdm
 
-    g = _Gen(orders, products, seed, start, days)
+    g = _Gen(orders, products, seed, start or default_start(days), days)
     with tqdm(total=_N_STEPS + 1, desc="demo shop", disable=not progress, unit="step") as bar:
         _run(g, bar)
         bar.set_postfix_str("write")
