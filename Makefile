@@ -66,7 +66,7 @@ dashboards: venv
 
 # bench: every benchmark script in check mode; fails on the first failing one.
 bench: venv
-	@set -e; for f in benchmarks/*.py; do \
+	@set -e; for f in benchmarks/[!_]*.py; do \
 		[ -e "$$f" ] || { echo "bench: no benchmarks/*.py"; exit 0; }; \
 		echo "== $$f"; $(BIN)/python "$$f" --check; \
 	done
