@@ -65,12 +65,16 @@ def info(db):
 @db_option
 @click.option("--orders", type=int, default=50_000, show_default=True, help="How many orders to generate.")
 @click.option("--seed", type=int, default=7, show_default=True, help="Random seed (same seed, same shop).")
+@click.option("--end", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Last day of the demo data (default: yesterday). Same seed and end, same shop.")
+@click.option("--days", type=int, default=730, show_default=True, help="Days of history.")
 @_friendly
-def demo(db, orders, seed):
+def demo(db, orders, seed, end, days):
     """Seed the store with the deterministic demo shop (replaces its contents)."""
-    from .demo import seed_demo
+    from .demo import default_start, seed_demo
     store = _store(db).init()
-    counts = seed_demo(store, orders=orders, seed=seed)
+    start = default_start(days, end=end.date() if end else None)
+    counts = seed_demo(store, orders=orders, seed=seed, start=start, days=days)
     click.echo(f"Demo shop written to {store.path}:")
     for name, n in counts.items():
         click.echo(f"  {name:<20} {n:>10,}")
@@ -85,7 +89,12 @@ def demo(db, orders, seed):
               help="Folder for the outputs (default: reports/NAME).")
 @_friendly
 def report(name, params, db, out):
-    """Run report NAME headless; writes reports/NAME/<timestamp>.ipynb and .html."""
+    """Run report NAME headless; writes reports/NAME/<timestamp>.ipynb and .html.
+
+    NAME is one of: orders, kpis, supplier_payments (or a notebook path). Parameters are the
+    notebook's: e.g. -p period 2025-03 -p channel pos (orders, kpis), -p as_of 2025-03-31
+    -p supplier all (supplier_payments).
+    """
     from .runner import run_report
     result = run_report(name, dict(params), db=db, out_dir=out)
     click.echo(f"Notebook: {result.notebook}")
@@ -124,6 +133,41 @@ def schedule_list(schedule_file):
     from .schedule import load_schedule
     for entry in load_schedule(schedule_file):
         click.echo(f"{entry.name:<24} {entry.cron:<16} {entry.report:<20} next: {entry.next_run()}")
+
+
+@main.command()
+@click.option("--from", "source", required=True, metavar="PLATFORM",
+              help="Source platform: shopify, woocommerce, magento2, prestashop, volusion, opencart, bigcommerce.")
+@click.option("--to", "target", required=True, metavar="PLATFORM",
+              help="Target platform (one that has import files: shopify, woocommerce, magento2, prestashop).")
+@click.argument("sources", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the import files and the reports (must not hold the inputs).")
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False), default=None,
+              help="Mapping file (TOML) from an earlier run, edited.")
+@click.option("--save-mapping", type=click.Path(dir_okay=False), default=None,
+              help="Also save the filled mapping file here (always saved as OUT/mapping.toml).")
+@click.option("--dialect", default=None, help="Target header dialect (Shopify: current or legacy).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: for inputs over 5 MB).")
+@_friendly
+def migrate(source, target, sources, out_dir, mapping_file, save_mapping, dialect, progress):
+    """Dry-run a migration: SOURCES (export files or folders) to the target's import files.
+
+    Writes the import files plus loss.csv, validation.csv, redirects.csv, summary.html/.json and
+    mapping.toml to --out. Exits 1 on bad input; the summary says whether the import would fail.
+    """
+    from .migration import run_migration
+    result = run_migration(source, target, list(sources), out_dir, mapping=mapping_file,
+                           save_mapping=save_mapping, dialect=dialect, progress=progress)
+    s = result.summary
+    click.echo(f"Migration dry run {result.source} -> {result.target}: {result.out_dir}")
+    for row in result.counts.to_dict("records"):
+        click.echo(f"  {row['what']:<12} in {row['in']:>9,}   out {row['out']:>9,}")
+    click.echo(f"  errors {s['errors']:,}, warnings {s['warnings']:,}; {s['redirects']:,} redirects; "
+               f"{s['source_columns_dropped']:,} source columns dropped, {s['fields_dropped_by_target']:,} fields "
+               f"the target cannot hold (see loss.csv)")
+    click.echo(f"  Import files: {', '.join(p.name for p in result.import_files) or '(none)'}")
+    click.echo(f"  Summary: {result.out_dir / 'summary.html'}")
 
 
 if __name__ == "__main__":  # pragma: no cover

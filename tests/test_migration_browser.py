@@ -1,0 +1,40 @@
+"""The migration form in a real browser: Voila + Chromium (Playwright's ``page`` fixture)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from helpers_voila import start_voila
+
+SAMPLE = Path("/work/shared/samples/woocommerce/sample_products.csv")
+
+
+@pytest.mark.skipif(not SAMPLE.is_file(), reason="WooCommerce sample not found")
+def test_migration_form_runs_woocommerce_to_shopify(page, tmp_path):
+    imports = tmp_path / "imports"
+    (imports / "old-shop").mkdir(parents=True)
+    shutil.copy(SAMPLE, imports / "old-shop" / "woo_products.csv")
+    out = tmp_path / "migrations"
+    env = {"WORKBENCH_IMPORTS_DIR": str(imports), "WORKBENCH_MIGRATIONS_DIR": str(out)}
+    with start_voila("notebooks/migration.ipynb", env=env) as base_url:
+        page.goto(base_url, timeout=60000)
+        source = page.locator(".widget-dropdown select").first
+        source.wait_for(state="visible", timeout=60000)
+        expect(page.get_by_text("10 MiB").first).to_be_visible()
+        source.select_option(label="WooCommerce")
+        page.get_by_label("Target platform").select_option(label="Shopify")
+        files = page.locator(".widget-select-multiple select")
+        files.select_option("old-shop/woo_products.csv")
+        page.locator("button:has-text('Run')").click()
+        output = page.locator(".widget-output").last
+        expect(output).to_contain_text("Counts in and out", timeout=60000)
+        expect(output).to_contain_text("woocommerce")
+        rows = output.locator("table.wb-table").first.locator("tbody tr")
+        expect(rows.nth(0)).to_contain_text("products")
+        expect(rows.nth(0)).to_contain_text("17")
+        expect(rows.nth(1)).to_contain_text("22")
+    assert (out / "woocommerce-to-shopify" / "products.csv").is_file()
+    assert (imports / "old-shop" / "woo_products.csv").read_bytes() == SAMPLE.read_bytes()
