@@ -22,9 +22,9 @@ from ..mapping import Mapping
 from . import register
 from .base import Adapter, ReadResult
 from .csvio import read_table
-from .prestashop import (MONEY, collections_from_paths, concat_extra, extra_key, extra_rows, finish, flag_repeats,
-                         issue, loss_rows, none_if_empty, scan_values, slugify_series, split_list, to_bool,
-                         to_float, to_int, to_money, unique_handles)
+from ._common import (MONEY, collections_from_paths, concat_extra, extra_columns, extra_key, finish, flag_repeats,
+                      issue, loss_rows, none_if_empty, scan_values, slugify_series, split_items, to_bool, to_float,
+                      to_int, to_money, unique_handles)
 
 __all__ = ["HEADER", "BigCommerceAdapter"]
 
@@ -134,7 +134,7 @@ class BigCommerceAdapter(Adapter):
         url = col("Product URL")[is_p][keep_p].str.strip().reset_index(drop=True)
         handle_src = slugify_series(url.str.strip("/").str.rsplit("/", n=1).str[-1])
         handle = unique_handles(handle_src, slugify_series(Pk["Product Name"]), file=file, issues=issues,
-                                platform=self.name, products=Pk["Product Name"])
+                                platform=self.name, products=Pk["Product Name"]).reset_index(drop=True)
         visible = to_bool(col("Product Visible?")[is_p][keep_p].reset_index(drop=True))
         source_url = url.where(url != "", None)
         if mapping.urls.get("product_url_pattern"):
@@ -328,7 +328,7 @@ class BigCommerceAdapter(Adapter):
             images = None
 
         # ---- categories ----------------------------------------------------------------------
-        cats = split_list(col("Category")[is_p][keep_p].reset_index(drop=True), ";")
+        cats = split_items(col("Category")[is_p][keep_p].reset_index(drop=True), ";")
         cat_df = pd.DataFrame({"product_id": pidk.iloc[cats["row"]].to_numpy(), "path": cats["item"].to_numpy()})
         collections, collection_products = collections_from_paths(cat_df, platform=self.name, level_sep="/",
                                                                    mapping=mapping)
@@ -351,10 +351,10 @@ class BigCommerceAdapter(Adapter):
                                     f"price rules", "set the affected variants' prices by hand", product=str(r.pid)))
         img_cols = {c for g in groups.values() for c in g.values()}
         unmapped = [c for c in F.columns if c not in _MAPPED and c not in img_cols]
-        extra_parts.append(extra_rows(PkF, {c: extra_key(c) for c in unmapped}, entity="product", ids=pidk,
+        extra_parts.append(extra_columns(PkF, {c: extra_key(c) for c in unmapped}, entity="product", ids=pidk,
                                       namespace=self.name))
         Sf = F.iloc[S["_row"].to_numpy()].reset_index(drop=True) if len(S) else F.iloc[0:0]
-        extra_parts.append(extra_rows(Sf, {c: extra_key(c) for c in unmapped}, entity="variant",
+        extra_parts.append(extra_columns(Sf, {c: extra_key(c) for c in unmapped}, entity="variant",
                                       ids=pd.Series([vid_of_row[r] for r in S["_row"]], dtype=object),
                                       namespace=self.name))
         if len(otypes):

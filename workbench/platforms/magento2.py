@@ -25,7 +25,6 @@ parents after their children. Decisions: ``docs/mapping.md`` (section Magento).
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -38,9 +37,9 @@ from ..safeio import atomic_write, is_formula
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
 from .csvio import read_table
-from .woocommerce import (ATTR_NS, _arrow, _extra_wide, _fmt_money, attr_key, collections_from_paths, concat_extra,
-                          extra_rows, issue, issues_for, rename_headers, mapping_option, mapping_option_name, money,
-                          slugify, split_list, unique_handles)
+from ._common import (ATTR_NS, arrow_strings, attr_key, collections_from_paths, concat_extra, concat_results,
+                      extra_rows, extra_wide, fmt_money, isin, issue, issues_for, lookup, mapping_option,
+                      mapping_option_name, money, rename_headers, slugify_series, split_list, unique_handles)
 
 __all__ = ["Magento2Adapter", "IMPORT_COLUMNS"]
 
@@ -94,6 +93,10 @@ _EXTRA_DEFAULTS = {
     "downloadable_samples": None, "inventory_source_items": None, "tier_prices": None, "min_qty": None,
 }
 _IMAGE_ROLES = ("base_image", "small_image", "thumbnail_image", "swatch_image")
+#: The columns a configurable child's variant is read from (selected once, not the whole wide row).
+_ROW_COLUMNS = ("sku", "name", "price", "special_price", "special_price_from_date", "special_price_to_date", "weight",
+                "qty", "use_config_manage_stock", "manage_stock", "is_in_stock", "use_config_backorders",
+                "allow_backorders", "tax_class_name", "base_image", "product_type")
 
 
 def parse_pairs(s: pd.Series, sep: str = ",") -> pd.DataFrame:
@@ -104,10 +107,11 @@ def parse_pairs(s: pd.Series, sep: str = ",") -> pd.DataFrame:
     if not len(s):
         return pd.DataFrame({"row": pd.Series(dtype="int64"), "code": pd.Series(dtype="str"),
                              "value": pd.Series(dtype="str"), "order": pd.Series(dtype="int64")})
-    lst = pc.split_pattern(_arrow(s), sep)
+    lst = pc.split_pattern(arrow_strings(s), sep)
     flat = pc.list_flatten(lst)
     parents = pc.list_parent_indices(lst).to_numpy()
-    start = pc.match_substring(flat, "=").to_numpy(zero_copy_only=False).copy()
+    has_eq = pc.match_substring(flat, "=")
+    start = has_eq.to_numpy(zero_copy_only=False).copy()
     start[0] = True
     start[1:] |= parents[1:] != parents[:-1]
     if not start.all():  # rare: commas inside values; join the continuation tokens back
@@ -118,11 +122,18 @@ def parse_pairs(s: pd.Series, sep: str = ",") -> pd.DataFrame:
             starts[gid[j]] = starts[gid[j]] + sep + vals[j]
         flat = pa.array(starts, type=pa.string())
         parents = parents[start]
-    code_raw = pc.utf8_trim_whitespace(pc.replace_substring_regex(flat, pattern="(?s)=.*$", replacement=""))
+        has_eq = pc.match_substring(flat, "=")
+    # "code=value" split once at the first "=" (a token without one is a code with an empty value)
+    kv = pc.split_pattern(pc.if_else(has_eq, flat, pc.binary_join_element_wise(flat, "=", "")), "=", max_splits=1)
+    code_raw = pc.utf8_trim_whitespace(pc.list_element(kv, 0))
     code = pc.utf8_trim(code_raw, characters='" ')
-    value = pc.utf8_trim_whitespace(pc.replace_substring_regex(flat, pattern="(?s)^[^=]*=?", replacement=""))
-    value = pc.replace_substring_regex(value, pattern='^"(.*)"$', replacement="\\1")
-    value = pc.if_else(pc.starts_with(code_raw, '"'), pc.utf8_rtrim(value, characters='"'), value)
+    value = pc.utf8_trim_whitespace(pc.list_element(kv, 1))
+    quoted = pc.and_(pc.starts_with(value, '"'), pc.ends_with(value, '"'))
+    if pc.any(quoted).as_py():
+        value = pc.if_else(pc.and_(quoted, pc.greater_equal(pc.utf8_length(value), 2)),
+                           pc.utf8_slice_codeunits(value, 1, -1), value)
+    if pc.any(pc.starts_with(code_raw, '"')).as_py():
+        value = pc.if_else(pc.starts_with(code_raw, '"'), pc.utf8_rtrim(value, characters='"'), value)
     order = np.arange(len(parents)) - np.searchsorted(parents, parents)
     keep = pc.not_equal(code, "").to_numpy(zero_copy_only=False)
     return pd.DataFrame({"row": s.index.to_numpy()[parents][keep],
@@ -152,14 +163,7 @@ class Magento2Adapter(Adapter):
 
     def read(self, paths, *, mapping=None) -> ReadResult:
         paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-        results = [self._read_one(p, mapping) for p in paths]
-        if len(results) == 1:
-            return results[0]
-        frames = {n: pd.concat([r.catalog.frames()[n] for r in results], ignore_index=True)
-                  for n in results[0].catalog.frames()}
-        return ReadResult(Catalog(**frames), pd.concat([r.loss for r in results], ignore_index=True),
-                          pd.concat([r.issues for r in results], ignore_index=True),
-                          [f for r in results for f in r.files])
+        return concat_results([self._read_one(p, mapping) for p in paths])
 
     # -----------------------------------------------------------------------------------------
     def _read_one(self, path, mapping) -> ReadResult:
@@ -200,7 +204,7 @@ class Magento2Adapter(Adapter):
         D = df[dflt & ~dup & ~nosku]
         S = df[~dflt & ~nosku]
         dsku = sku[D.index]
-        only_sv = S[~sku[S.index].isin(set(dsku))]
+        only_sv = S[~isin(sku[S.index], dsku)] if len(S) else S
         if len(only_sv):
             issues += issues_for(pd.Series(True, index=only_sv.index), t, only_sv, severity="warning",
                                  column="store_view_code", check="m2_store_view_without_default",
@@ -223,13 +227,10 @@ class Magento2Adapter(Adapter):
         link = pd.DataFrame({"rec": child_pair["row"].to_numpy(), "parent_row": child_pair["parent_row"].to_numpy(),
                              "child_sku": child_pair["value"].str.strip().to_numpy()})
         row_of_sku = pd.Series(D.index.to_numpy(), index=dsku.to_numpy())
-        link["child_row"] = link["child_sku"].map(row_of_sku)
+        link["child_row"] = pd.Series(lookup(link["child_sku"], row_of_sku.index, row_of_sku), index=link.index, dtype="float")
         missing = link[link["child_row"].isna()]
         for r in missing.head(50).itertuples():
-            issues.append(issue("error", file, t.line_of(int(r.parent_row)), "configurable_variations",
-                                D.at[r.parent_row, "name"], D.at[r.parent_row, "sku"], "m2_missing_child",
-                                f"the child sku '{r.child_sku}' is not in the file; that variant was not imported",
-                                "export the children together with the configurable product"))
+            issues.append(issue("error", file, t.line_of(int(r.parent_row)), "configurable_variations", "m2_missing_child", f"the child sku '{r.child_sku}' is not in the file; that variant was not imported", "export the children together with the configurable product", product=D.at[r.parent_row, "name"], sku=D.at[r.parent_row, "sku"]))
         link = link[link["child_row"].notna()].copy()
         link["child_row"] = link["child_row"].astype("int64")
         link = link.drop_duplicates(["parent_row", "child_row"])
@@ -330,16 +331,15 @@ class Magento2Adapter(Adapter):
         own["order"] = 0
         own["image_src"] = None  # a one-variant product's image is the product's image
         own = own[~prod.index.isin(parents_with_kids)]
-        kids = row_values(D.loc[link["child_row"].to_numpy()])
+        kids = row_values(D.loc[link["child_row"].to_numpy(), [c for c in _ROW_COLUMNS if c in D.columns]])
         kids.index = link.index
-        kids["product_id"] = link["parent_row"].map(pid_of_row).to_numpy()
+        kids["product_id"] = lookup(link["parent_row"], pid_of_row.index, pid_of_row)
         kids["variant_id"] = kids["product_id"] + "/" + link["child_sku"].to_numpy()
         kids["isvar"] = True
         kids["order"] = link["rec"].to_numpy()
         variants = pd.concat([own, kids], ignore_index=True)
         variants["requires_shipping"] = ~variants["ptype"].isin(["virtual", "downloadable"])
-        porder = pd.Series(np.arange(len(prid)), index=prid.to_numpy())
-        variants["porder"] = variants["product_id"].map(porder).to_numpy()
+        variants["porder"] = lookup(variants["product_id"], prid)
         variants = variants.sort_values(["porder", "order"], kind="stable")
         variants["position"] = variants.groupby("product_id", sort=False).cumcount() + 1
         used.update({"price": "variants.price / compare_at_price", "special_price": "variants.price (when on sale)",
@@ -364,20 +364,18 @@ class Magento2Adapter(Adapter):
         blank = vopt["value"] == ""
         if blank.any():
             for r in vopt[blank].head(50).itertuples():
-                issues.append(issue("error", file, t.line_of(int(r.child_row)), "configurable_variations",
-                                    D.at[r.parent_row, "name"], r.child_sku, "m2_missing_option_value",
-                                    f"no value for '{r.code}' on this child; set to '-'"))
+                issues.append(issue("error", file, t.line_of(int(r.child_row)), "configurable_variations", "m2_missing_option_value", f"no value for '{r.code}' on this child; set to '-'", product=D.at[r.parent_row, "name"], sku=r.child_sku))
             vopt.loc[blank, "value"] = "-"
         vopt["variant_id"] = vopt["parent_row"].map(pid_of_row) + "/" + vopt["child_sku"]
         used["additional_attributes"] = f"variant_options (axes); extra:{ATTR_NS}.<code>"
 
         # ---- products -----------------------------------------------------------------------------
         title = prod["name"].str.strip()
-        handle = unique_handles(slugify(prod["url_key"].str.strip()), slugify(title))
+        handle = unique_handles(slugify_series(prod["url_key"].str.strip()), slugify_series(title))
         online = prod["product_online"].str.strip()
         status = pd.Series(np.where(online.isin(["2", "0"]), "draft", "active"), index=prod.index)
         no_price = variants["price"].isna()
-        np_prod = pd.Series(prid.isin(set(variants.loc[no_price, "product_id"])).to_numpy(), index=prod.index)
+        np_prod = pd.Series(isin(prid, variants.loc[no_price, "product_id"]), index=prod.index)
         status = status.where(~np_prod, "draft")
         vis = prod["visibility"].str.strip()
         products = pd.DataFrame({
@@ -393,7 +391,7 @@ class Magento2Adapter(Adapter):
         for c in ("created_at", "updated_at"):
             if c in prod:
                 d = parse_dates(prod[c])
-                products[c] = d.dt.tz_localize("UTC").to_numpy() if len(d) else None
+                products[c] = d.dt.tz_localize("UTC").array if len(d) else None
                 used[c] = f"products.{c}"
                 bad = (prod[c].str.strip() != "") & d.isna()
                 if bad.any():
@@ -427,15 +425,14 @@ class Magento2Adapter(Adapter):
              "no price: imported as a draft with price 0")
         sched = variants["sched"].fillna(False).astype(bool)
         if sched.any():
-            m = pd.Series(D["sku"].str.strip().isin(set(variants.loc[sched, "sku"])).to_numpy(), index=D.index)
+            m = pd.Series(isin(D["sku"].str.strip(), variants.loc[sched, "sku"]), index=D.index)
             flag(m, D, "special_price", "special_price_dated",
                  "the special price has from/to dates; Shopify's CSV has no scheduled prices, so the special price "
                  "was imported as the price (compare-at = price): end the sale by hand when the date passes")
         variants["price"] = variants["price"].fillna("0")
         if variants["weight"].notna().any() and mapping_option(mapping, "weight_unit") is None:
-            issues.append(issue("warning", file, None, "weight", "", "", "m2_weight_unit",
-                                "Magento exports weights without a unit; they were read as pounds (lb), Magento's "
-                                "default", "convert the weights if the shop's weight unit is not lbs"))
+            issues.append(issue("warning", file, None, "weight", "m2_weight_unit", "Magento exports weights without a unit; they were read as pounds (lb), Magento's "
+                                "default", "convert the weights if the shop's weight unit is not lbs", product="", sku=""))
 
         # ---- images -------------------------------------------------------------------------------
         base_url = str(mapping_option(mapping, "image_base_url", "") or "").rstrip("/")
@@ -498,11 +495,9 @@ class Magento2Adapter(Adapter):
             if base_url:
                 images.loc[rel, "src"] = base_url + "/" + images.loc[rel, "src"].astype("str").str.lstrip("/")
             else:
-                issues.append(issue("warning", file, None, "base_image", "", "", "m2_relative_image",
-                                    f"{int(rel.sum())} image paths are relative to Magento's media folder "
-                                    f"(e.g. '{images.loc[rel, 'src'].iat[0]}'); Shopify needs full URLs",
-                                    "set image_base_url (e.g. https://shop.example/media/catalog/product) in the "
-                                    "mapping file's [urls]"))
+                issues.append(issue("warning", file, None, "base_image", "m2_relative_image", f"{int(rel.sum())} image paths are relative to Magento's media folder "
+                                    f"(e.g. '{images.loc[rel, 'src'].iat[0]}'); Shopify needs full URLs", "set image_base_url (e.g. https://shop.example/media/catalog/product) in the "
+                                    "mapping file's [urls]", product="", sku=""))
         vrel = variants["image_src"].notna() & ~variants["image_src"].astype("str").str.match(
             r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
         if base_url and vrel.any():
@@ -511,10 +506,13 @@ class Magento2Adapter(Adapter):
 
         # ---- collections ----------------------------------------------------------------------------
         cat = split_list(prod["categories"], escaped=False)
-        segs = cat.str.split("/")
-        cpath = segs.str[1:].str.join(" > ")  # the root category ("Default Category") is dropped
+        # the root category ("Default Category") is dropped
+        cpath = cat.str.replace(r"^[^/]*(/|$)", "", regex=True).str.replace("/", " > ", regex=False)
         cpath = cpath[cpath.str.strip() != ""]
-        collections, members = collections_from_paths(pid_of_row.reindex(cpath.index), cpath, mapping, PLATFORM)
+        collections, members = collections_from_paths(
+            pd.DataFrame({"product_id": lookup(cpath.index, pid_of_row.index, pid_of_row), "path": cpath.to_numpy()}),
+            platform=PLATFORM, level_sep=">", mapping=mapping)
+        collections["source_id"] = collections["path"]
 
         # ---- extra ------------------------------------------------------------------------------------
         ex: list[pd.DataFrame] = []
@@ -537,7 +535,7 @@ class Magento2Adapter(Adapter):
             used[c] = f"extra:{NS}.{c}"
         if "special_price" in D:
             sk = variants.loc[variants["special_kept"], "sku"]
-            m = D["sku"].str.strip().isin(set(sk))
+            m = isin(D["sku"].str.strip(), sk)
             ex.append(extra_rows(ent_id, D["special_price"].where(m, ""), ent, NS, "special_price"))
         notes["name"] = "configurable children's own names and url keys are not kept (made from the product's)"
         # additional attributes that are not axes -> metafields
@@ -558,7 +556,7 @@ class Magento2Adapter(Adapter):
                                     "value": aa2["value"].astype("str").str.replace("|", ", ", regex=False).to_numpy(), "type": "single_line_text_field"}))
         # store-view overrides
         if len(S):
-            S2 = S[sku[S.index].isin(set(dsku))]
+            S2 = S[isin(sku[S.index], dsku)]
             sid = sku[S2.index].map(pd.Series(ent_id.to_numpy(), index=dsku.to_numpy()).pipe(
                 lambda x: x[~x.index.duplicated()]))
             sent = sku[S2.index].map(pd.Series(ent.to_numpy(), index=dsku.to_numpy()).pipe(
@@ -597,10 +595,8 @@ class Magento2Adapter(Adapter):
                     hk = hk.merge(images[["product_id", "source_id"]], on=["product_id", "source_id"])
                     prow = pd.Series(prod.index.to_numpy(), index=prid.to_numpy())
                     for r in hk.head(50).itertuples():
-                        issues.append(issue("warning", file, t.line_of(int(prow[r.product_id])), c,
-                                            prod.at[prow[r.product_id], "name"], r.product_id, "hidden_image_shown",
-                                            f"'{r.source_id}' is hidden in Magento ({c}); Shopify shows every "
-                                            "product image, so it will be visible"))
+                        issues.append(issue("warning", file, t.line_of(int(prow[r.product_id])), c, "hidden_image_shown", f"'{r.source_id}' is hidden in Magento ({c}); Shopify shows every "
+                                            "product image, so it will be visible", product=prod.at[prow[r.product_id], "name"], sku=r.product_id))
 
         # ---- bundles: fixed price, else the sum of the default selections -------------------------
         bmask = (pt == "bundle").to_numpy()
@@ -628,10 +624,8 @@ class Magento2Adapter(Adapter):
                     products.loc[products["product_id"] == pid, "status"] = \
                         "active" if prod.at[r, "product_online"].strip() not in ("0", "2") else "draft"
                 else:
-                    issues.append(issue("error", file, t.line_of(int(r)), "price", prod.at[r, "name"], pid,
-                                        "bundle_price_unknown",
-                                        "dynamic bundle without a price, and its default selections are not all in "
-                                        "the file: imported as a draft with price 0"))
+                    issues.append(issue("error", file, t.line_of(int(r)), "price", "bundle_price_unknown", "dynamic bundle without a price, and its default selections are not all in "
+                                        "the file: imported as a draft with price 0", product=prod.at[r, "name"], sku=pid))
 
         # ---- grouped products become collections of their members (mapping rules 1.6) --------------
         gmask = (pt == "grouped").to_numpy()
@@ -651,11 +645,9 @@ class Magento2Adapter(Adapter):
             gp["pos"] = gp["pos"].fillna(gp["order"] + 1000)
             gp = gp.sort_values(["row", "pos"], kind="stable")
             gp["product_id"] = gp["code"].str.strip()
-            missing_m = ~gp["product_id"].isin(set(products["product_id"]))
+            missing_m = ~isin(gp["product_id"], products["product_id"])
             for r in gp[missing_m].head(50).itertuples():
-                issues.append(issue("warning", file, t.line_of(int(r.row)), "associated_skus", G.at[r.row, "name"],
-                                    G.at[r.row, "sku"], "grouped_member_missing",
-                                    f"the grouped product's member '{r.product_id}' is not in the file"))
+                issues.append(issue("warning", file, t.line_of(int(r.row)), "associated_skus", "grouped_member_missing", f"the grouped product's member '{r.product_id}' is not in the file", product=G.at[r.row, "name"], sku=G.at[r.row, "sku"]))
             gp = gp[~missing_m]
             gm = pd.DataFrame({"collection_id": gp["cid"].to_numpy(), "product_id": gp["product_id"].to_numpy()})
             gm = gm.drop_duplicates()
@@ -673,7 +665,7 @@ class Magento2Adapter(Adapter):
                         loss.append({"file": file, "column": col, "became": "", "non_empty": ne, "dropped": ne,
                                      "note": f"{what} of grouped products (they became collections)"})
             # members of a grouped product are sold through it: published even if not visible alone
-            products.loc[products["product_id"].isin(set(gm["product_id"])), "published"] = True
+            products.loc[isin(products["product_id"], gm["product_id"]), "published"] = True
             products = products[~products["product_id"].isin(gset)]
             variants = variants[~variants["product_id"].isin(gset)]
             images = images[~images["product_id"].isin(gset)]
@@ -691,10 +683,10 @@ class Magento2Adapter(Adapter):
         newid = variants["product_id"].astype("str") + "#" + variants["position"].astype("str")
         idmap = pd.Series(newid.to_numpy(), index=variants["variant_id"].to_numpy())
         variants["variant_id"] = newid.to_numpy()
-        vopt["variant_id"] = vopt["variant_id"].map(idmap)
+        vopt["variant_id"] = lookup(vopt["variant_id"], idmap.index, idmap)
         vopt = vopt[vopt["variant_id"].notna()]
         ve_ = extra["entity"] == "variant"
-        extra.loc[ve_, "entity_id"] = extra.loc[ve_, "entity_id"].map(idmap)
+        extra.loc[ve_, "entity_id"] = lookup(extra.loc[ve_, "entity_id"], idmap.index, idmap)
         extra = extra[extra["entity_id"].notna()]
 
         product_options = pd.DataFrame({"product_id": ax["product_id"].to_numpy(), "position": ax["position"].to_numpy(),
@@ -732,10 +724,8 @@ class Magento2Adapter(Adapter):
             if not idx:
                 continue
             for i in idx:
-                changed.append(issue("warning", "magento2_products.csv", int(i) + 2, c, frame["name"].iat[i],
-                                     frame["sku"].iat[i], "formula_neutralised",
-                                     f"{s.iat[i][:40]!r} starts like a spreadsheet formula; Magento has no rule for "
-                                     "this, so it was written with a leading ' (remove it after import if needed)"))
+                changed.append(issue("warning", "magento2_products.csv", int(i) + 2, c, "formula_neutralised", f"{s.iat[i][:40]!r} starts like a spreadsheet formula; Magento has no rule for "
+                                     "this, so it was written with a leading ' (remove it after import if needed)", product=frame["name"].iat[i], sku=frame["sku"].iat[i]))
             s = s.copy()
             s.iloc[idx] = "'" + s.iloc[idx]
             frame[c] = s
@@ -757,8 +747,8 @@ def catalog_to_frame(cat: Catalog) -> pd.DataFrame:
     po = cat.product_options
     vo = cat.variant_options
     extra = cat.extra
-    pe = _extra_wide(extra, "product", NS)
-    ve = _extra_wide(extra, "variant", NS)
+    pe = extra_wide(extra, "product", NS)
+    ve = extra_wide(extra, "variant", NS)
     pidx = pd.Series(np.arange(len(p)), index=p["product_id"].to_numpy())
     nopt = po.groupby("product_id").size()
     conf = p["product_id"].map(nopt).fillna(0).astype(int) > 0
@@ -802,7 +792,7 @@ def catalog_to_frame(cat: Catalog) -> pd.DataFrame:
     def rows_for(src: pd.DataFrame, child: bool) -> pd.DataFrame:
         R = pd.DataFrame(index=src.index)
         sku = src["sku"].astype("str").where(src["sku"].notna(), "")
-        fallback = src["handle"].astype("str") + ("-" + slugify(src["variant_id"].map(vvals).astype(object).fillna("")) if child
+        fallback = src["handle"].astype("str") + ("-" + slugify_series(src["variant_id"].map(vvals).astype(object).fillna("")) if child
                                                    else "")
         R["sku"] = sku.where(sku != "", fallback)
         R["store_view_code"] = ""
@@ -827,9 +817,9 @@ def catalog_to_frame(cat: Catalog) -> pd.DataFrame:
         R["visibility"] = "Not Visible Individually" if child else np.where(
             src["published"].fillna(True).astype(bool), "Catalog, Search", "Not Visible Individually")
         sale = src["compare_at_price"].notna()
-        R["price"] = np.where(sale, _fmt_money(src["compare_at_price"]), _fmt_money(src["price"]))
-        R["special_price"] = np.where(sale, _fmt_money(src["price"]), "")
-        R["url_key"] = (src["handle"].astype("str") + "-" + slugify(src["variant_id"].map(vvals).astype(object).fillna(""))
+        R["price"] = np.where(sale, fmt_money(src["compare_at_price"]), fmt_money(src["price"]))
+        R["special_price"] = np.where(sale, fmt_money(src["price"]), "")
+        R["url_key"] = (src["handle"].astype("str") + "-" + slugify_series(src["variant_id"].map(vvals).astype(object).fillna(""))
                         if child else src["handle"].astype("str"))
         R["meta_title"] = src["seo_title"].astype(object).fillna("").astype("str")
         R["meta_description"] = src["seo_description"].astype(object).fillna("").astype("str")

@@ -27,8 +27,8 @@ from ..mapping import Mapping
 from . import register
 from .base import Adapter, ReadResult
 from .csvio import read_table
-from .prestashop import (MONEY, collections_from_paths, concat_extra, extra_rows, finish, flag_repeats, issue,
-                         none_if_empty, scan_values, slugify_series, to_float, to_int, to_money, unique_handles)
+from ._common import (MONEY, collections_from_paths, concat_extra, extra_columns, finish, flag_repeats, issue,
+                      none_if_empty, scan_values, slugify_series, to_float, to_int, to_money, unique_handles)
 
 __all__ = ["OpenCartAdapter", "read_dump"]
 
@@ -272,7 +272,7 @@ class OpenCartAdapter(Adapter):
         kw_prod, kw_cat = self._keywords(tables, lang)
         keyword = pid.map(kw_prod).fillna("")
         handle = unique_handles(slugify_series(keyword), slugify_series(title), file=pfile, issues=issues,
-                                platform=self.name, products=title)
+                                platform=self.name, products=title).reset_index(drop=True)
         src_url = pd.Series(np.where(keyword != "", "/" + keyword,
                                      "/index.php?route=product/product&product_id=" + pid), dtype=object)
         if mapping.urls.get("product_url_pattern"):
@@ -365,8 +365,8 @@ class OpenCartAdapter(Adapter):
         used = {"product_id", "price", "weight", "quantity", "sku", "model", "ean", "upc", "image", "status",
                 "date_added", "date_modified", "shipping", "tax_class_id", "subtract", "weight_class_id"}
         unmapped = {c: c for c in P.columns if c not in used}
-        parts = [extra_rows(P, unmapped, entity="product", ids=pid, namespace=self.name),
-                 extra_rows(P, {"tax_class_id": "tax_class_id", "model": "model"}, entity="product", ids=pid,
+        parts = [extra_columns(P, unmapped, entity="product", ids=pid, namespace=self.name),
+                 extra_columns(P, {"tax_class_id": "tax_class_id", "model": "model"}, entity="product", ids=pid,
                             namespace=self.name), opt_extra]
         if len(others):
             for c in text_cols:
@@ -377,7 +377,7 @@ class OpenCartAdapter(Adapter):
                                                "value": o[c].to_numpy(), "type": "single_line_text_field"}))
         for c in ("meta_keyword",):
             if c in desc.columns:
-                parts.append(extra_rows(pd.DataFrame({c: pid.map(desc[c]).fillna("")}), {c: c}, entity="product",
+                parts.append(extra_columns(pd.DataFrame({c: pid.map(desc[c]).fillna("")}), {c: c}, entity="product",
                                         ids=pid, namespace=self.name))
         if "product_attribute" in tables:
             parts.append(self._attributes(tables, lang))

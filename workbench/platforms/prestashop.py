@@ -20,15 +20,12 @@ Mapping decisions (see ``docs/mapping.md``, section PrestaShop):
 * ``Feature(Name:Value:Position)`` becomes metafields ``extra:features.<name>``; every other column
   with no canonical field goes to ``extra:prestashop.<key>`` so writing back keeps it.
 
-The helpers at the top (loss and extra tables, value checks, money, handles) are shared by the
-Volusion, OpenCart and BigCommerce adapters.
+Column-wise helpers (loss and extra tables, value checks, money, handles, collections) live in
+:mod:`workbench.platforms._common`, shared with the other adapters.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,387 +34,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import schema
 from ..errors import InputError
-from ..mapping import Mapping, slugify as _slugify, unique_handles as _unique_handles
-from ..safeio import atomic_write, is_formula, neutralise_formulas
+from ..mapping import Mapping
+from ..safeio import is_formula, neutralise_formulas
 from . import register
-from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
-from .csvio import not_gtin, read_table, spreadsheet_mangled
+from .base import Adapter, Catalog, ReadResult, issues_frame
+from ._common import (MONEY, TEXT, _DEC, TRIGGERS as _TRIGGERS, collections_from_paths, concat_extra, extra_columns,
+                      extra_key, finish, flag_repeats, issue, loss_rows, money_add, money_text,
+                      none_if_empty, scan_values, slugify_series, split_items, to_float, to_int,
+                      to_money, unique_handles, write_delimited)
+from .csvio import read_table
 
 __all__ = ["COMBINATION_HEADER", "PRODUCT_HEADER", "PrestaShopAdapter"]
 
-# =================================================================================================
-# shared helpers (also used by volusion.py, opencart.py, bigcommerce.py)
-# =================================================================================================
-
-MONEY = schema.MONEY
-_DEC = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_INT = re.compile(r"^[+-]?\d+$")
-_SCI = re.compile(r"^[+-]?\d+([.,]\d+)?[eE]\+?\d+$")
 _DIGITS = re.compile(r"^\d+$")
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-TEXT = "single_line_text_field"
-
-
-def issue(severity: str, file, line, column: str, check: str, detail: str, hint: str = "",
-          product: str = "", sku: str = "") -> dict:
-    """One issue row (columns of ``base.ISSUE_COLUMNS``)."""
-    return {"severity": severity, "file": "" if file is None else str(file),
-            "line": None if line is None else int(line), "column": column or "", "product": product or "",
-            "sku": sku or "", "check": check, "detail": detail, "hint": hint}
-
-
-def nonempty(s: pd.Series) -> pd.Series:
-    """Boolean mask of non-empty text cells (NaN/None count as empty)."""
-    return s.fillna("").astype(str).str.len() > 0
-
-
-def none_if_empty(s: pd.Series) -> pd.Series:
-    """Object series with ``None`` where the text is empty (for optional canonical columns)."""
-    s = s.fillna("").astype(str).reset_index(drop=True)
-    return s.astype(object).where(s != "", None)
-
-
-def lines_for(table, positions) -> list[int | None]:
-    """Physical lines of frame rows (``table`` may be None: then 1-based row + 1)."""
-    if table is None:
-        return [int(p) + 2 for p in positions]
-    return table.lines(positions)
-
-
-def to_money(values: pd.Series, *, file, column: str, table=None, issues: list | None = None,
-             required: bool = False, label: str = "") -> pa.Array:
-    """Text to exact ``decimal128(18, 4)``; empty to null.
-
-    A value that is not a plain decimal number is an :class:`InputError` when ``required`` (a price),
-    otherwise an error issue and null.
-    """
-    s = _decimal_comma(values, file=file, column=column, table=table, issues=issues)
-    ok = s.str.match(_DEC) | (s == "")
-    if not ok.all():
-        bad = np.flatnonzero(~ok.to_numpy())
-        if required:
-            line = lines_for(table, [bad[0]])[0]
-            raise InputError(f"{label or column} {s.iloc[bad[0]]!r} is not a number (use a plain decimal such "
-                             f"as 12.50, without currency sign or thousands separator)",
-                             file=file, row=line, column=column)
-        if issues is not None:
-            for pos, line in zip(bad[:50], lines_for(table, bad[:50])):
-                issues.append(issue("error", file, line, column, "bad_number",
-                                    f"{s.iloc[pos]!r} is not a number; the value was left empty"))
-        s = s.where(ok, "")
-    arr = pa.array(s.to_numpy(dtype=object), type=pa.string())
-    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
-    try:
-        dec = arr.cast(pa.decimal128(38, 10))
-    except pa.ArrowInvalid as exc:  # too many digits
-        raise InputError(f"{label or column}: {exc}", file=file, column=column) from None
-    try:
-        return dec.cast(MONEY)
-    except pa.ArrowInvalid:  # more than 4 decimal places: round half-even, flag
-        rounded = pc.round(dec, ndigits=4, round_mode="half_to_even")
-        changed = pc.fill_null(pc.not_equal(rounded, dec), False).to_numpy(zero_copy_only=False)
-        if issues is not None:
-            for pos, line in zip(np.flatnonzero(changed)[:50], lines_for(table, np.flatnonzero(changed)[:50])):
-                issues.append(issue("warning", file, line, column, "money_rounded",
-                                    f"{s.iloc[pos]!r} has more than 4 decimal places; rounded to 4"))
-        return rounded.cast(MONEY)
-
-
-def money_add(a: pa.Array, b: pa.Array) -> pa.Array:
-    """``a + b`` exactly (nulls in ``b`` count as 0), as ``decimal128(18, 4)``."""
-    b = pc.fill_null(b, pa.scalar(Decimal(0), MONEY))
-    return pc.add(a, b).cast(MONEY)
-
-
-def to_int(values: pd.Series, *, file, column: str, table=None, issues: list | None = None) -> pd.Series:
-    """Text to nullable Int64; a non-integer is an error issue and null (``"10.0"`` is accepted)."""
-    s = values.fillna("").astype(str).str.strip().reset_index(drop=True)
-    s = s.str.replace(r"^([+-]?\d+)\.0*$", r"\1", regex=True)
-    ok = s.str.match(_INT) | (s == "")
-    if not ok.all() and issues is not None:
-        bad = np.flatnonzero(~ok.to_numpy())
-        for pos, line in zip(bad[:50], lines_for(table, bad[:50])):
-            issues.append(issue("error", file, line, column, "bad_number",
-                                f"{s.iloc[pos]!r} is not a whole number; the value was left empty"))
-    s = s.where(ok & (s != ""), None)
-    return pd.to_numeric(s, errors="coerce").astype("Int64")
-
-
-def _decimal_comma(values: pd.Series, *, file, column: str, table=None, issues: list | None = None) -> pd.Series:
-    """Stripped text; ``12,50`` (one comma, no dot) becomes ``12.50`` with a ``decimal_comma`` warning."""
-    s = values.fillna("").astype(str).str.strip().reset_index(drop=True)
-    comma = s.str.fullmatch(r"[+-]?\d*,\d+").fillna(False).astype(bool)
-    if comma.any():
-        pos = np.flatnonzero(comma.to_numpy())
-        if issues is not None:
-            for p, line in zip(pos[:50], lines_for(table, pos[:50])):
-                issues.append(issue("warning", file, line, column, "decimal_comma",
-                                    f"{s.iloc[p]!r} uses a decimal comma; read as {s.iloc[p].replace(',', '.')}"))
-        s = s.where(~comma, s.str.replace(",", ".", regex=False))
-    return s
-
-
-def to_float(values: pd.Series, *, file, column: str, table=None, issues: list | None = None) -> pd.Series:
-    """Text to float64 (weights, dimensions); bad values are error issues and NaN."""
-    s = _decimal_comma(values, file=file, column=column, table=table, issues=issues)
-    ok = s.str.match(_DEC) | (s == "")
-    if not ok.all() and issues is not None:
-        bad = np.flatnonzero(~ok.to_numpy())
-        for pos, line in zip(bad[:50], lines_for(table, bad[:50])):
-            issues.append(issue("error", file, line, column, "bad_number",
-                                f"{s.iloc[pos]!r} is not a number; the value was left empty"))
-    return pd.to_numeric(s.where(ok & (s != ""), None), errors="coerce").astype("float64")
-
-
-slugify = _slugify
-
-
-def slugify_series(s: pd.Series) -> pd.Series:
-    """:func:`slugify` over a column (the ASCII folding is per value; the rest is vectorised)."""
-    s = s.fillna("").astype(str)
-    folded = s.map(lambda t: unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode("ascii")
-                   if not t.isascii() else t)
-    return folded.str.lower().str.replace(r"[^a-z0-9]+", "-", regex=True).str.strip("-").str.slice(0, 255) \
-        .str.rstrip("-")
-
-
-def unique_handles(handles: pd.Series, fallback: pd.Series, *, file, issues: list, platform: str,
-                   products: pd.Series | None = None) -> pd.Series:
-    """Empty handles from ``fallback``; repeated ones get ``-2``, ``-3`` (``mapping.unique_handles``)
-    and a ``duplicate_handle`` warning each (mapping rules 1.2)."""
-    h = handles.fillna("").astype(str).reset_index(drop=True)
-    fb = fallback.fillna("").astype(str).reset_index(drop=True)
-    h = h.where(h != "", fb)
-    out, changed = _unique_handles(h.tolist())
-    for i, old, new in changed[:500]:
-        issues.append(issue("warning", file, None, "handle", "duplicate_handle",
-                            f"handle '{old}' is used by an earlier product; this one becomes '{new}'",
-                            "old URLs still redirect through the redirects map",
-                            product="" if products is None else str(products.iloc[i])))
-    return pd.Series(out, dtype=object)
-
-
-def loss_rows(file, frame: pd.DataFrame, spec: dict, *, dropped_rows: pd.Series | None = None,
-              default: str | None = None, default_note: str = "") -> list[dict]:
-    """One loss row per column of ``frame``.
-
-    ``spec`` maps a column to ``(became, note)``; ``became == ""`` means dropped (every non-empty
-    value counts as dropped). Columns not in ``spec`` get ``default`` (``"extra:<ns>.{col}"`` style
-    template or None for dropped). Rows in ``dropped_rows`` (a boolean mask) count as dropped for
-    every column.
-    """
-    out = []
-    mask_drop = None if dropped_rows is None else dropped_rows.to_numpy(dtype=bool)
-    for col in frame.columns:
-        ne = nonempty(frame[col]).to_numpy()
-        non_empty = int(ne.sum())
-        if col in spec:
-            became, note = spec[col]
-        elif default is not None:
-            became, note = default.format(col=col, key=extra_key(col)), default_note
-        else:
-            became, note = "", default_note
-        dropped = non_empty if not became else 0
-        if became and mask_drop is not None:
-            d = int((ne & mask_drop).sum())
-            if d:
-                dropped += d
-                note = (note + "; " if note else "") + f"{d} value(s) in dropped rows"
-        out.append({"file": str(file), "column": str(col), "became": became, "non_empty": non_empty,
-                    "dropped": dropped, "note": note})
-    return out
-
-
-def extra_key(col: str) -> str:
-    """A metafield-safe key from a column name (``Tags (x,y,z...)`` -> ``tags_x_y_z``)."""
-    return re.sub(r"[^a-z0-9]+", "_", str(col).lower()).strip("_") or "column"
-
-
-def extra_rows(frame: pd.DataFrame, columns: dict, *, entity: str, ids: pd.Series, namespace: str,
-               type_: str = TEXT) -> pd.DataFrame:
-    """Long table of the non-empty cells of ``columns`` (column -> key) as extra rows."""
-    parts = []
-    ids = ids.reset_index(drop=True)
-    for col, key in columns.items():
-        if col not in frame.columns:
-            continue
-        s = frame[col].fillna("").astype(str).reset_index(drop=True)
-        m = (s != "") & ids.notna()
-        if m.any():
-            parts.append(pd.DataFrame({"entity": entity, "entity_id": ids[m].to_numpy(), "namespace": namespace,
-                                       "key": key, "value": s[m].to_numpy(), "type": type_}))
-    if not parts:
-        return pd.DataFrame(columns=["entity", "entity_id", "namespace", "key", "value", "type"])
-    return pd.concat(parts, ignore_index=True)
-
-
-def scan_values(file, frame: pd.DataFrame, *, table=None, barcode_columns=(), product: pd.Series | None = None,
-                sku: pd.Series | None = None, issues: list, skip_rows: pd.Series | None = None) -> None:
-    """Flag spreadsheet damage: ``3.65275E+11`` numbers, short barcodes (lost leading zeros?) and
-    cells a spreadsheet would run as formulas. Values are never changed here."""
-    keep = None if skip_rows is None else ~skip_rows.to_numpy(dtype=bool)
-    prod = None if product is None else product.fillna("").astype(str).reset_index(drop=True)
-    sk = None if sku is None else sku.fillna("").astype(str).reset_index(drop=True)
-    found: list[tuple[int, str, str, str, str, str]] = []
-    for col in frame.columns:
-        s = frame[col].fillna("").astype(str).reset_index(drop=True)
-        sci = spreadsheet_mangled(s).to_numpy().copy()
-        if keep is not None:
-            sci &= keep
-        for pos in np.flatnonzero(sci):
-            found.append((pos, col, "spreadsheet_mangled",
-                          f"{s.iloc[pos]!r} looks like a long number a spreadsheet turned into scientific "
-                          f"notation; the original digits are lost",
-                          "take the value from the shop again (or from the supplier) and keep the column as text",
-                          "warning"))
-        if col in barcode_columns:
-            short = not_gtin(s).to_numpy().copy()
-            if keep is not None:
-                short &= keep
-            for pos in np.flatnonzero(short):
-                found.append((pos, col, "barcode_not_gtin",
-                              f"barcode {s.iloc[pos]!r} has {len(s.iloc[pos])} digits (GTINs have 8, 12, 13 or 14): "
-                              f"leading zeros may have been lost in a spreadsheet",
-                              "check the barcode against the product; it was kept as written", "warning"))
-        trig = s.str.startswith(_TRIGGERS).to_numpy().copy()
-        if keep is not None:
-            trig &= keep
-        for pos in np.flatnonzero(trig):
-            if is_formula(s.iloc[pos]):
-                found.append((pos, col, "formula_like",
-                              f"{s.iloc[pos][:60]!r} would run as a formula in a spreadsheet; kept as text",
-                              "output files neutralise it with a leading apostrophe", "warning"))
-    if not found:
-        return
-    found.sort(key=lambda t: (t[0], str(t[1])))
-    lines = lines_for(table, [f[0] for f in found])
-    for (pos, col, check, detail, hint, sev), line in zip(found, lines):
-        issues.append(issue(sev, file, line, col, check, detail, hint,
-                            product="" if prod is None else prod.iloc[pos], sku="" if sk is None else sk.iloc[pos]))
-
-
-def flag_repeats(values: pd.Series, *, file, column: str, check: str, what: str, table=None, issues: list,
-                 product: pd.Series | None = None, lines: list | None = None, files: list | None = None,
-                 columns: list | None = None) -> pd.Series:
-    """Warn on every non-empty value that repeats an earlier one (the first occurrence is not flagged).
-
-    Returns the mask of repeats."""
-    s = values.fillna("").astype(str).reset_index(drop=True)
-    rep = s.duplicated(keep="first") & (s != "")
-    pos = np.flatnonzero(rep.to_numpy())
-    if len(pos):
-        first = s.drop_duplicates(keep="first")
-        first_pos = pd.Series(first.index, index=first.to_numpy())
-        if lines is None:
-            ln = lines_for(table, list(pos) + list(first_pos[s.iloc[pos]].to_numpy()))
-            ln_rep, ln_first = ln[:len(pos)], ln[len(pos):]
-        else:
-            ln_rep = [lines[p] for p in pos]
-            ln_first = [lines[p] for p in first_pos[s.iloc[pos]].to_numpy()]
-        prod = None if product is None else product.fillna("").astype(str).reset_index(drop=True)
-        for p, lr, lf, fp in zip(pos, ln_rep, ln_first, first_pos[s.iloc[pos]].to_numpy()):
-            where = f"line {lf}" if files is None or files[fp] == files[p] else f"line {lf} of {Path(files[fp]).name}"
-            issues.append(issue("warning", file if files is None else files[p], lr,
-                                column if columns is None else columns[p], check,
-                                f"{what} {s.iloc[p]!r} was already used on {where}; kept as written",
-                                "give each variant its own value before importing", sku=s.iloc[p],
-                                product="" if prod is None else prod.iloc[p]))
-    return rep
-
-
-def to_bool(values: pd.Series, true=("1", "y", "yes", "true"), false=("0", "n", "no", "false")) -> pd.Series:
-    """Y/N, 1/0, yes/no, true/false to a nullable boolean (anything else: null)."""
-    s = values.fillna("").astype(str).str.strip().str.lower()
-    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
-    out[s.isin(true)] = True
-    out[s.isin(false)] = False
-    return out
-
-
-def finish(platform: str, files: list[str], frames: dict[str, pd.DataFrame], loss: list[dict],
-           issues: list[dict]) -> ReadResult:
-    """Conform every frame into a :class:`Catalog` and wrap the result."""
-    clean = {}
-    for name, df in frames.items():
-        if df is None:
-            continue
-        clean[name] = df.reset_index(drop=True)
-    catalog = Catalog.from_frames(**clean)
-    iss = issues_frame(issues)
-    return ReadResult(catalog=catalog, loss=loss_frame(loss), issues=iss, files=[str(f) for f in files])
-
-
-def concat_extra(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    parts = [p for p in parts if p is not None and len(p)]
-    if not parts:
-        return pd.DataFrame(columns=["entity", "entity_id", "namespace", "key", "value", "type"])
-    out = pd.concat(parts, ignore_index=True)
-    return out.drop_duplicates(subset=["entity", "entity_id", "namespace", "key"], keep="first")
-
-
-def split_list(s: pd.Series, sep: str = ",") -> pd.DataFrame:
-    """Explode a list cell: columns ``row`` (position in ``s``), ``idx`` (0-based) and ``item`` (stripped);
-    empty items are dropped."""
-    s = s.fillna("").astype(str).reset_index(drop=True)
-    parts = s.str.split(sep)
-    ex = parts.explode()
-    df = pd.DataFrame({"row": ex.index.to_numpy(), "item": ex.fillna("").astype(str).str.strip().to_numpy()})
-    df["idx"] = df.groupby("row").cumcount()
-    return df[df["item"] != ""].reset_index(drop=True)
-
-
-def collections_from_paths(paths: pd.DataFrame, *, platform: str, level_sep: str | None = None,
-                           mapping: Mapping | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Collections and collection_products from a frame with ``product_id`` and ``path`` (a category
-    name or a path whose levels are split on ``level_sep``), plus optional ``source_id``/``source_url``.
-    One collection per distinct path (levels joined with `` > ``); title = the last level;
-    ``collection_id`` = ``handle`` = ``mapping.collection(path)`` (mapping rules 1.6)."""
-    mapping = mapping or Mapping()
-    df = paths[paths["path"].fillna("") != ""].copy()
-    if level_sep:
-        lv = df["path"].str.split(level_sep)
-        df["path"] = lv.map(lambda xs: " > ".join(x.strip() for x in xs if x.strip()))
-        df = df[df["path"] != ""]
-    df["title"] = df["path"].str.rsplit(" > ", n=1).str[-1]
-    keep = ["path", "title"] + [c for c in ("source_id", "source_url", "description_html") if c in df.columns]
-    cols = df.drop_duplicates("path")[keep].reset_index(drop=True)
-    cols["handle"] = [mapping.suggest("collections", p, mapping.collection(p)) or "collection"
-                      for p in cols["path"]]
-    n = cols.groupby("handle").cumcount()
-    cols["handle"] = cols["handle"].where(n == 0, cols["handle"] + "-" + (n + 1).astype(str))
-    cols["collection_id"] = cols["handle"]
-    cp = df.merge(cols[["path", "collection_id"]], on="path")[["collection_id", "product_id"]]
-    cp = cp.drop_duplicates().reset_index(drop=True)
-    cp["position"] = cp.groupby("collection_id").cumcount() + 1
-    out = ["collection_id", "handle", "title", "path"] + [c for c in ("source_id", "source_url", "description_html")
-                                                        if c in cols.columns]
-    return cols[out], cp
-
-
-def write_delimited(path: Path, header: list[str], rows: pd.DataFrame, *, delimiter: str) -> None:
-    """Write text rows (already in header order) atomically, UTF-8, LF, minimal quoting."""
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(header)
-    w.writerows(rows.fillna("").astype(str).itertuples(index=False, name=None))
-    with atomic_write(path, "w", newline="") as fh:
-        fh.write(buf.getvalue())
-
-
-def money_text(arr) -> pd.Series:
-    """Decimal values as plain text without trailing zeros (``140.0000`` -> ``140``)."""
-    out = []
-    for v in (arr.to_pylist() if isinstance(arr, (pa.Array, pa.ChunkedArray)) else list(arr)):
-        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
-            out.append("")
-            continue
-        d = Decimal(v) if not isinstance(v, Decimal) else v
-        t = format(d.normalize(), "f")
-        out.append("0" if t in ("-0", "") else t)
-    return pd.Series(out, dtype=object)
-
 
 # =================================================================================================
 # PrestaShop
@@ -615,7 +245,7 @@ class PrestaShopAdapter(Adapter):
         published = (Pk["active"].str.strip() != "0") & (Pk["visibility"].str.strip().str.lower() != "none")
         handle_src = slugify_series(Pk["url_rewritten"])
         handle = unique_handles(handle_src, slugify_series(Pk["name"]), file=pfile, issues=issues,
-                                platform=self.name, products=Pk["name"])
+                                platform=self.name, products=Pk["name"]).reset_index(drop=True)
         tags = Pk["tags"].str.split(",").map(lambda xs: ", ".join(x.strip() for x in xs if x.strip()))
         created = pd.to_datetime(Pk["date_add"].str.strip().where(Pk["date_add"].str.strip() != "", None),
                                  errors="coerce", format="mixed")
@@ -707,8 +337,8 @@ class PrestaShopAdapter(Adapter):
         variants["inventory_tracker"] = np.where(variants["inventory_quantity"].notna(), "shopify", None)
 
         # ---- images --------------------------------------------------------------------------
-        urls = split_list(Pk["image_urls"])
-        alts = split_list(Pk["image_alts"]).rename(columns={"item": "alt"})
+        urls = split_items(Pk["image_urls"])
+        alts = split_items(Pk["image_alts"]).rename(columns={"item": "alt"})
         img = urls.merge(alts[["row", "idx", "alt"]], on=["row", "idx"], how="left")
         img = pd.DataFrame({"product_id": pid.iloc[img["row"]].to_numpy(), "src": img["item"].to_numpy(),
                             "alt": img["alt"].to_numpy(), "_o": 0, "_i": img["idx"].to_numpy()})
@@ -726,7 +356,7 @@ class PrestaShopAdapter(Adapter):
         images["alt"] = none_if_empty(images["alt"])
 
         # ---- collections ---------------------------------------------------------------------
-        cats = split_list(Pk["categories"])
+        cats = split_items(Pk["categories"])
         cat_df = pd.DataFrame({"product_id": pid.iloc[cats["row"]].to_numpy(), "path": cats["item"].to_numpy()})
         numeric = cat_df["path"].str.match(_DIGITS)
         if numeric.any():
@@ -740,13 +370,13 @@ class PrestaShopAdapter(Adapter):
         # ---- extra ---------------------------------------------------------------------------
         extra_cols = {k: k for k in P_KEYS if k not in _P_MAPPED or k in _P_ALSO_EXTRA}
         extra_cols = {k: v for k, v in extra_cols.items() if k != "features"}
-        extra_parts.append(extra_rows(Pk, extra_cols, entity="product", ids=pid, namespace=self.name))
+        extra_parts.append(extra_columns(Pk, extra_cols, entity="product", ids=pid, namespace=self.name))
         # product-level values that have no variant to sit on when the product has combinations
         comb_only = Pk[has_comb.to_numpy()]
-        extra_parts.append(extra_rows(comb_only, {"reference": "reference", "ean13": "ean13", "quantity": "quantity"},
+        extra_parts.append(extra_columns(comb_only, {"reference": "reference", "ean13": "ean13", "quantity": "quantity"},
                                       entity="product", ids=pid[has_comb.to_numpy()], namespace=self.name))
         both = Pk[(ean != "").to_numpy() & (upc != "").to_numpy() & ~has_comb.to_numpy()]
-        extra_parts.append(extra_rows(both, {"upc": "upc"}, entity="product",
+        extra_parts.append(extra_columns(both, {"upc": "upc"}, entity="product",
                                       ids=pid[(ean != "").to_numpy() & (upc != "").to_numpy() & ~has_comb.to_numpy()],
                                       namespace=self.name))
         extra_parts.append(self._features(Pk, pid, pfile, product_lines, hdr["features"], issues))
@@ -827,7 +457,7 @@ class PrestaShopAdapter(Adapter):
                                 f"mapping), rounded to cents", "set the target shop to prices including tax"))
 
     def _features(self, P, pid, pfile, lines, column, issues) -> pd.DataFrame:
-        f = split_list(P["features"])
+        f = split_items(P["features"])
         if not len(f):
             return pd.DataFrame(columns=["entity", "entity_id", "namespace", "key", "value", "type"])
         parts = f["item"].str.split(":")
@@ -841,7 +471,7 @@ class PrestaShopAdapter(Adapter):
         out = pd.DataFrame({"entity": "product", "entity_id": pid.iloc[f["row"]].to_numpy(), "namespace": "custom",
                             "key": parts.str[0].str.strip().map(extra_key).to_numpy(),
                             "value": parts.str[1].str.strip().to_numpy(), "type": TEXT})
-        raw = extra_rows(P, {"features": "features"}, entity="product", ids=pid, namespace=self.name)
+        raw = extra_columns(P, {"features": "features"}, entity="product", ids=pid, namespace=self.name)
         return pd.concat([out, raw], ignore_index=True)
 
     # ------------------------------------------------------------------------------------------
@@ -869,12 +499,12 @@ class PrestaShopAdapter(Adapter):
                                 f"combination was dropped", sku=C["reference"].iloc[pos]))
         drop |= unknown
         # parse attribute groups and values (vectorised explode)
-        groups = split_list(C["attributes"])
+        groups = split_items(C["attributes"])
         gp = groups["item"].str.split(":")
         groups["name"] = gp.str[0].str.strip()
         groups["gtype"] = gp.str[1].fillna("select").str.strip()
         groups["gpos"] = pd.to_numeric(gp.str[2], errors="coerce")
-        vals = split_list(C["values"])
+        vals = split_items(C["values"])
         vp = vals["item"].str.split(":")
         vals["value"] = vp.str[0].str.strip()
         vals["vpos"] = pd.to_numeric(vp.str[1], errors="coerce")
@@ -980,21 +610,21 @@ class PrestaShopAdapter(Adapter):
         vv["position"] = order_map.reindex(list(zip(vv["product_id"], vv["idx"]))).to_numpy()
         vopts = vv[["variant_id", "position", "value"]].astype({"position": "int64"}).reset_index(drop=True)
         # combination images (all URLs), with alts by position
-        urls = split_list(C["image_urls"])
-        alts = split_list(C["image_alts"]).rename(columns={"item": "alt"})
+        urls = split_items(C["image_urls"])
+        alts = split_items(C["image_alts"]).rename(columns={"item": "alt"})
         ci = urls.merge(alts[["row", "idx", "alt"]], on=["row", "idx"], how="left")
         comb_images = pd.DataFrame({"product_id": pid.iloc[ci["row"]].to_numpy(), "src": ci["item"].to_numpy(),
                                     "alt": ci["alt"].to_numpy()})
         # extra per variant + the product's attribute group cell (types and positions)
         ext_cols = {chdr[k]: k for k in C_KEYS if k not in _C_MAPPED}
         named = C.rename(columns={k: chdr[k] for k in C_KEYS})
-        ext = extra_rows(named, ext_cols, entity="variant", ids=vid, namespace=self.name)
-        upc_extra = extra_rows(C[(ean != "") & (upc != "")], {"upc": "upc"}, entity="variant",
+        ext = extra_columns(named, ext_cols, entity="variant", ids=vid, namespace=self.name)
+        upc_extra = extra_columns(C[(ean != "") & (upc != "")], {"upc": "upc"}, entity="variant",
                                ids=vid[(ean != "") & (upc != "")], namespace=self.name)
         first_c = C.drop_duplicates("product_id")
-        grp = extra_rows(first_c, {"attributes": "attribute_groups"}, entity="product",
+        grp = extra_columns(first_c, {"attributes": "attribute_groups"}, entity="product",
                          ids=first_c["product_id"], namespace=self.name)
-        vcell = extra_rows(C, {"values": "value_cell", "image_urls": "image_urls", "image_alts": "image_alts"},
+        vcell = extra_columns(C, {"values": "value_cell", "image_urls": "image_urls", "image_alts": "image_alts"},
                            entity="variant", ids=vid, namespace=self.name)
         extra = concat_extra([ext, upc_extra, grp, vcell])
         v.attrs["issues"] = issues_local

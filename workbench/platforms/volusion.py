@@ -23,9 +23,9 @@ from ..mapping import Mapping
 from . import register
 from .base import Adapter, ReadResult
 from .csvio import read_table
-from .prestashop import (MONEY, collections_from_paths, concat_extra, extra_rows, finish, flag_repeats, issue,
-                         loss_rows, none_if_empty, scan_values, slugify_series, split_list, to_bool, to_float,
-                         to_int, to_money, unique_handles)
+from ._common import (MONEY, collections_from_paths, concat_extra, extra_columns, finish, flag_repeats, issue,
+                      loss_rows, none_if_empty, scan_values, slugify_series, split_items, to_bool, to_float, to_int,
+                      to_money, unique_handles)
 
 __all__ = ["VolusionAdapter"]
 
@@ -139,7 +139,7 @@ class VolusionAdapter(Adapter):
         pid = Pk["productcode"].str.strip()
         title = Pk["productname"].str.strip()
         handle = unique_handles(slugify_series(title), slugify_series(pid), file=file, issues=issues,
-                                platform=self.name, products=title)
+                                platform=self.name, products=title).reset_index(drop=True)
         hidden = to_bool(Pk["hideproduct"] if "hideproduct" in Pk else pd.Series("", index=Pk.index)).fillna(False)
         modified = pd.to_datetime(Pk["lastmodified"].str.strip().replace("", None) if "lastmodified" in Pk
                                   else pd.Series(None, index=Pk.index), format="%m/%d/%Y %I:%M:%S %p",
@@ -326,10 +326,10 @@ class VolusionAdapter(Adapter):
         Fp = F[is_prod].reset_index(drop=True)
         Fc = F.iloc[C["_row"].to_numpy()].reset_index(drop=True)
         extra = concat_extra([
-            extra_rows(Fp, {c: c for c in unmapped}, entity="product", ids=pid, namespace=self.name),
-            extra_rows(Fc, {c: c for c in unmapped}, entity="variant",
+            extra_columns(Fp, {c: c for c in unmapped}, entity="product", ids=pid, namespace=self.name),
+            extra_columns(Fc, {c: c for c in unmapped}, entity="variant",
                        ids=pd.Series([vid_of_row[r] for r in C["_row"]], dtype=object), namespace=self.name),
-            extra_rows(Pk, {"optionids": "optionids", "categoryids": "categoryids"}, entity="product", ids=pid,
+            extra_columns(Pk, {"optionids": "optionids", "categoryids": "categoryids"}, entity="product", ids=pid,
                        namespace=self.name),
         ])
         scan_values(file, F, table=t, barcode_columns=("upc_code", "ean"), product=F["productname"], sku=code,
@@ -354,7 +354,7 @@ class VolusionAdapter(Adapter):
         if "options" not in tables or "optionids" not in Pk.columns or not len(ov):
             return empty
         O = _norm(tables["options"].frame)
-        ids = split_list(Pk["optionids"])
+        ids = split_items(Pk["optionids"])
         po = pd.DataFrame({"parent": Pk["productcode"].str.strip().iloc[ids["row"]].to_numpy(), "id": ids["item"].to_numpy()})
         po = po.merge(O[["id", "optioncatid", "optionsdesc"]], on="id", how="left")
         unknown = po["optioncatid"].isna()
@@ -383,7 +383,7 @@ class VolusionAdapter(Adapter):
     def _categories(self, tables, Pk, pid, issues, file, mapping):
         if "categoryids" not in Pk.columns:
             return None, None
-        ids = split_list(Pk["categoryids"])
+        ids = split_items(Pk["categoryids"])
         links = pd.DataFrame({"product_id": pid.iloc[ids["row"]].to_numpy(), "id": ids["item"].to_numpy()})
         if "categories" in tables:
             K = _norm(tables["categories"].frame)

@@ -28,20 +28,21 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..errors import InputError
 from ..safeio import atomic_write
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
+from ._common import (ATTR_NS, attr_key, collections_from_paths, concat_extra, concat_results,
+                      extra_rows, extra_wide, fmt_money, isin, issue, issues_for, join_list, lookup,
+                      mapping_headers, mapping_option, mapping_option_name, money, normalise_list, slugify_series,
+                      split_list, unique_handles)
 from .csvio import read_table
 
 __all__ = ["WooCommerceAdapter", "EXPORT_COLUMNS"]
 
 NS = "woocommerce"
 META_NS = "woocommerce_meta"
-ATTR_NS = "custom"
 PLATFORM = "woocommerce"
 
 #: The exporter's default columns in order (formats.md 2.1); the unit columns are filled in.
@@ -96,216 +97,6 @@ _VARIATION_FIELDS = {"date_on_sale_from", "date_on_sale_to", "tax_status", "tax_
                      "shipping_class", "download_limit", "download_expiry", "purchase_note"}
 
 
-# ---------------------------------------------------------------------------------------------
-# column-wise helpers (shared with the Magento adapter)
-
-def _arrow(s: pd.Series) -> pa.Array:
-    arr = pa.array(s.astype("str").to_numpy(dtype=object), type=pa.string(), from_pandas=True) \
-        if not isinstance(getattr(s, "array", None), pd.arrays.ArrowStringArray) else s.array._pa_array
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return arr
-
-
-def _series(arr, index=None) -> pd.Series:
-    return pd.Series(pd.array(arr, dtype="str"), index=index)
-
-
-def slugify(s: pd.Series) -> pd.Series:
-    """URL handles (mapping rules 1.2): NFKD to ASCII, lower case, runs of other characters become
-    one ``-``, trimmed, at most 255 characters; column-wise with pyarrow."""
-    a = pc.utf8_normalize(_arrow(s.fillna("")), form="NFKD")
-    a = pc.replace_substring_regex(a, pattern="[^\\x00-\\x7f]", replacement="")
-    a = pc.utf8_lower(a)
-    a = pc.replace_substring_regex(a, pattern="[^a-z0-9]+", replacement="-")
-    a = pc.utf8_trim(a, characters="-")
-    a = pc.utf8_rtrim(pc.utf8_slice_codeunits(a, 0, 255), characters="-")
-    return _series(a, s.index)
-
-
-def unique_handles(h: pd.Series, fallback: pd.Series) -> pd.Series:
-    """Fill empty handles from ``fallback`` and make repeats unique (``-2``, ``-3``...)."""
-    h = h.where(h != "", fallback)
-    h = h.where(h != "", "product")
-    n = h.groupby(h, sort=False).cumcount()
-    return h.where(n == 0, h + "-" + (n + 1).astype("str"))
-
-
-def split_list(s: pd.Series, sep: str = ",", escaped: bool = True) -> pd.Series:
-    """Explode a list cell (values joined by ``sep``; ``\\,`` is a comma inside a value) into one
-    row per non-empty value, index kept; values trimmed, escapes resolved (pyarrow, column-wise)."""
-    s = s[s.notna() & (s != "")]
-    arr = _arrow(s)
-    if escaped:
-        arr = pc.replace_substring(arr, "\\,", "\x00")
-    lst = pc.split_pattern(arr, sep)
-    flat = pc.utf8_trim_whitespace(pc.list_flatten(lst))
-    parents = pc.list_parent_indices(lst).to_numpy()
-    if escaped:
-        flat = pc.replace_substring(flat, "\x00", ",")
-    keep = pc.not_equal(flat, "").to_numpy(zero_copy_only=False)
-    idx = s.index.to_numpy()[parents][keep]
-    return _series(flat.filter(pa.array(keep)), idx)
-
-
-def normalise_list(s: pd.Series) -> pd.Series:
-    """A ``, `` list cell with ``\\,`` escapes as plain text joined by ``, `` (NA when empty), column-wise."""
-    arr = pc.replace_substring(_arrow(s.fillna("")), "\\,", "\x00").cast(pa.string())
-    lst = pc.split_pattern(arr, ",")
-    flat = pc.replace_substring(pc.utf8_trim_whitespace(pc.list_flatten(lst)), "\x00", ",")
-    joined = pc.binary_join(pa.ListArray.from_arrays(lst.offsets, flat) if not pa.types.is_large_list(lst.type)
-                            else pa.LargeListArray.from_arrays(lst.offsets, flat), ", ")
-    out = _series(joined, s.index)
-    return out.where(out != "", None)
-
-
-def join_list(s: pd.Series, by, sep: str = ", ", escape: bool = True) -> pd.Series:
-    """Group values into one list cell per group (the inverse of :func:`split_list`)."""
-    v = s.astype("str")
-    if escape:
-        v = v.str.replace(",", "\\,", regex=False)
-    return v.groupby(by, sort=False).agg(sep.join)
-
-
-def extra_rows(ids: pd.Series, values: pd.Series, entity, namespace: str, key: str,
-               type_: str = "single_line_text_field") -> pd.DataFrame:
-    """Extra-table rows for the non-empty ``values`` (aligned with ``ids``)."""
-    m = values.notna() & (values.astype("str") != "")
-    n = int(m.sum())
-    if not n:
-        return pd.DataFrame(columns=["entity", "entity_id", "namespace", "key", "value", "type"])
-    ent = entity[m].to_numpy() if isinstance(entity, pd.Series) else entity
-    return pd.DataFrame({"entity": ent, "entity_id": ids[m].to_numpy(), "namespace": namespace,
-                         "key": key, "value": values[m].astype("str").to_numpy(), "type": type_})
-
-
-def issue(severity, file, line, column, product, sku, check, detail, hint="") -> dict:
-    return {"severity": severity, "file": file, "line": line, "column": column, "product": product,
-            "sku": sku, "check": check, "detail": detail, "hint": hint}
-
-
-def issues_for(mask: pd.Series, table, frame: pd.DataFrame, *, severity, column, check, detail, hint="",
-               product_col="Name", sku_col="SKU", limit: int = 50) -> list[dict]:
-    """One issue per flagged row (the first ``limit``; then one summary row)."""
-    idx = np.flatnonzero(np.asarray(mask, dtype=bool))
-    out = []
-    for i in idx[:limit]:
-        prod = frame[product_col].iat[i] if product_col in frame else ""
-        sku = frame[sku_col].iat[i] if sku_col in frame else ""
-        d = detail(i) if callable(detail) else detail
-        out.append(issue(severity, table.path, table.line_of(int(frame.index[i])), column, prod, sku, check, d,
-                         hint))
-    if len(idx) > limit:
-        out.append(issue(severity, table.path, None, column, "", "", check,
-                         f"{len(idx) - limit} more rows like this", hint))
-    return out
-
-
-def money(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(clean decimal strings or NA, mask of non-empty cells that are not amounts)."""
-    s = s.astype("str").str.strip()
-    ok = s.str.match(_MONEY)
-    bad = (s != "") & ~ok
-    return s.where(ok & (s != ""), None), bad
-
-
-def mapping_option(mapping, key: str, default=None):
-    """An option from the mapping file (``[options]``), tolerant of the mapping object's shape."""
-    if mapping is None:
-        return default
-    urls = getattr(mapping, "urls", None)
-    if isinstance(urls, dict) and key in urls:
-        return urls[key]
-    if hasattr(mapping, "headers") and hasattr(mapping, "urls"):
-        return default
-    for attr in ("option", "get_option"):
-        f = getattr(mapping, attr, None)
-        if callable(f):
-            try:
-                v = f(key, default)
-            except TypeError:
-                v = f(key)
-            return default if v is None else v
-    opts = getattr(mapping, "options", None)
-    if isinstance(opts, dict):
-        return opts.get(key, default)
-    if isinstance(mapping, dict):
-        return mapping.get(key, (mapping.get("options") or {}).get(key, default))
-    return default
-
-
-def rename_headers(df: pd.DataFrame, mapping) -> pd.DataFrame:
-    """Apply the mapping file's [headers] (``Mapping.rename_headers``) when there is one."""
-    f = getattr(mapping, "rename_headers", None)
-    if callable(f):
-        return f(df)
-    aliases = mapping_headers(mapping, "")
-    return df.rename(columns={k: v for k, v in aliases.items() if k in df.columns}) if aliases else df
-
-
-def mapping_headers(mapping, platform: str) -> dict[str, str]:
-    """Header aliases (file header -> the platform's header) from the mapping's [headers] section."""
-    if mapping is None:
-        return {}
-    for attr in ("header_aliases", "headers_for"):
-        f = getattr(mapping, attr, None)
-        if callable(f):
-            try:
-                return dict(f(platform) or {})
-            except TypeError:
-                return dict(f() or {})
-    h = getattr(mapping, "headers", None)
-    if h is None and isinstance(mapping, dict):
-        h = mapping.get("headers")
-    if isinstance(h, dict):
-        if platform in h and isinstance(h[platform], dict):
-            return dict(h[platform])
-        return {k: v for k, v in h.items() if isinstance(v, str)}
-    return {}
-
-
-def mapping_option_name(mapping, attribute: str) -> str:
-    """The option name an attribute becomes (mapping [attributes]); the attribute itself by default."""
-    if mapping is None:
-        return attribute
-    f = getattr(mapping, "option", None) if hasattr(mapping, "headers") else None
-    if callable(f):
-        return f(attribute) or attribute
-    f = getattr(mapping, "option_for", None)
-    if callable(f):
-        try:
-            v = f(attribute)
-        except Exception:  # noqa: BLE001 - a mapping without this attribute
-            v = None
-        return v or attribute
-    a = getattr(mapping, "attributes", None)
-    if isinstance(a, dict):
-        return a.get(attribute, attribute)
-    return attribute
-
-
-def mapping_collection(mapping, path: str) -> str | None:
-    """The collection title a category path becomes (mapping [categories]); None: default rule."""
-    if mapping is None:
-        return None
-    cmap = getattr(mapping, "collections", None)
-    if isinstance(cmap, dict):
-        return cmap.get(path)
-    f = getattr(mapping, "collection_for", None)
-    if callable(f):
-        try:
-            return f(path)
-        except Exception:  # noqa: BLE001
-            return None
-    c = getattr(mapping, "categories", None)
-    if isinstance(c, dict):
-        return c.get(path)
-    return None
-
-
-def attr_key(names: pd.Series) -> pd.Series:
-    """Metafield key of an attribute: slugified with ``_`` (``Disk space`` -> ``disk_space``)."""
-    return slugify(names.astype("str")).str.replace("-", "_", regex=False)
 
 
 def decode_description(s: pd.Series) -> pd.Series:
@@ -319,45 +110,6 @@ def decode_description(s: pd.Series) -> pd.Series:
 def encode_description(s: pd.Series) -> pd.Series:
     s = s.str.replace("\r\n", "\n", regex=False)
     return s.str.replace("\\n", "\\\\n", regex=False).str.replace("\n", "\\n", regex=False)
-
-
-def collections_from_paths(prod_ids: pd.Series, paths: pd.Series, mapping, platform: str,
-                           sep: str = " > ") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Collections, one per distinct category path assigned to a product (mapping rules 1.6: ancestors
-    are not created unless assigned themselves), and the memberships in file order.
-    ``collection_id`` = ``handle`` = ``slugify(path)`` unless ``[collections]`` maps the path."""
-    cols = ["collection_id", "handle", "title", "path", "description_html", "source_id", "source_url"]
-    if not len(paths):
-        return pd.DataFrame(columns=cols), pd.DataFrame(columns=["collection_id", "product_id", "position"])
-    uniq = pd.unique(paths.to_numpy())
-    clean = {p: sep.join(x.strip() for x in str(p).split(sep.strip()) if x.strip()) for p in uniq}
-    allp = pd.unique(np.array([clean[p] for p in uniq], dtype=object))
-    handles = [mapping_collection(mapping, p) or p for p in allp]
-    coll = pd.DataFrame({"path": allp, "title": [p.split(sep.strip())[-1].strip() for p in allp]})
-    coll["handle"] = unique_handles(slugify(pd.Series(handles, dtype="str").str.replace(sep, " ", regex=False)),
-                                    slugify(coll["title"].astype("str"))).to_numpy()
-    coll["collection_id"] = coll["handle"]
-    coll["description_html"] = None
-    coll["source_id"] = coll["path"]
-    coll["source_url"] = None
-    cid = pd.Series(coll["collection_id"].to_numpy(), index=coll["path"].to_numpy())
-    mem = pd.DataFrame({"product_id": prod_ids.to_numpy(),
-                        "collection_id": paths.map(clean).map(cid).to_numpy()})
-    mem = mem.drop_duplicates(["collection_id", "product_id"])
-    mem["position"] = mem.groupby("collection_id", sort=False).cumcount() + 1
-    return coll[cols], mem[["collection_id", "product_id", "position"]]
-
-
-def _empty_extra() -> pd.DataFrame:
-    return pd.DataFrame(columns=["entity", "entity_id", "namespace", "key", "value", "type"])
-
-
-def concat_extra(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return _empty_extra()
-    ex = pd.concat(parts, ignore_index=True)
-    return ex.drop_duplicates(["entity", "entity_id", "namespace", "key"], keep="first")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,16 +133,7 @@ class WooCommerceAdapter(Adapter):
     # -----------------------------------------------------------------------------------------
     def read(self, paths, *, mapping=None) -> ReadResult:
         paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-        results = [self._read_one(p, mapping) for p in paths]
-        if len(results) == 1:
-            return results[0]
-        frames = {}
-        for name in results[0].catalog.frames():
-            frames[name] = pd.concat([r.catalog.frames()[name] for r in results], ignore_index=True)
-        cat = Catalog(**frames)
-        return ReadResult(cat, pd.concat([r.loss for r in results], ignore_index=True),
-                          pd.concat([r.issues for r in results], ignore_index=True),
-                          [f for r in results for f in r.files])
+        return concat_results([self._read_one(p, mapping) for p in paths])
 
     def _read_one(self, path, mapping) -> ReadResult:
         t = read_table(path, label="WooCommerce product CSV")
@@ -428,7 +171,7 @@ class WooCommerceAdapter(Adapter):
         used: dict[str, str] = {}
 
         typ = df["Type"].str.lower()
-        base = typ.str.split(",").str[0].str.strip()
+        base = typ.str.replace(r"(?s),.*$", "", regex=True).str.strip()
         flags = typ.str.replace(" ", "", regex=False)
         downloadable = flags.str.contains("downloadable", regex=False)
         virtual = flags.str.contains("virtual", regex=False)
@@ -459,15 +202,13 @@ class WooCommerceAdapter(Adapter):
         by_sku = by_sku[~by_sku.index.duplicated()]
         is_idref = parent.str.startswith("id:")
         pid_of_var = pd.Series(None, index=df.index, dtype="str")
-        pid_of_var = pid_of_var.mask(is_var & is_idref, parent.str[3:].str.strip().map(by_id))
-        pid_of_var = pid_of_var.mask(is_var & ~is_idref, parent.map(by_sku))
+        pid_of_var = pid_of_var.mask(is_var & is_idref, lookup(parent.str[3:].str.strip(), by_id.index, by_id))
+        pid_of_var = pid_of_var.mask(is_var & ~is_idref, lookup(parent, by_sku.index, by_sku))
         orphan = is_var & pid_of_var.isna()
         if orphan.any():
             pos = np.flatnonzero(orphan.to_numpy())
-            issues += [issue("error", file, t.line_of(int(df.index[i])), "Parent", df["Name"].iat[i], sku.iat[i],
-                             "orphan_variation",
-                             f"the parent '{parent.iat[i]}' of this variation is not in the file; the variation "
-                             "was not imported", "export the parent product together with its variations")
+            issues += [issue("error", file, t.line_of(int(df.index[i])), "Parent", "orphan_variation", f"the parent '{parent.iat[i]}' of this variation is not in the file; the variation "
+                             "was not imported", "export the parent product together with its variations", product=df["Name"].iat[i], sku=sku.iat[i])
                        for i in pos[:50]]
         used["Parent"] = "variants.product_id"
         used["ID"] = "products.source_id; variants.source_id"
@@ -545,8 +286,7 @@ class WooCommerceAdapter(Adapter):
             wunit = _WEIGHT_UNITS.get(u)
             used[wcol] = "variants.weight, variants.weight_unit"
             if wunit is None:
-                issues.append(issue("warning", file, 1, wcol, "", "", "wc_weight_unit",
-                                    f"the weight unit '{u}' is not one of kg, g, lbs, oz; weights were not imported"))
+                issues.append(issue("warning", file, 1, wcol, "wc_weight_unit", f"the weight unit '{u}' is not one of kg, g, lbs, oz; weights were not imported", product="", sku=""))
         dims = [c for c in df.columns if _UNIT_HEADER.match(c) and not c.startswith("Weight")]
 
         def row_values(R: pd.DataFrame, rids: pd.Series, parent_ids: pd.Series | None):
@@ -620,7 +360,7 @@ class WooCommerceAdapter(Adapter):
                                         "and 0 on the others", limit=20)
 
         # variable parents with variations do not sell themselves; others are their own variant
-        has_vars = pd.Series(prid.isin(vpid).to_numpy(), index=P.index)
+        has_vars = pd.Series(isin(prid, vpid), index=P.index)
         variable = (pbase == "variable")
         lonely = variable & ~has_vars
         if lonely.any():
@@ -657,10 +397,8 @@ class WooCommerceAdapter(Adapter):
                 pnames = pd.Series(P["Name"].to_numpy(), index=prid.to_numpy())
                 prow = pd.Series(P.index.to_numpy(), index=prid.to_numpy())
                 for r in dropo.head(50).itertuples():
-                    issues.append(issue("warning", file, t.line_of(int(prow[r.product_id])), "Attribute value(s)",
-                                        pnames[r.product_id], "", "any_value_attribute",
-                                        f"'{r.oname}' is blank ('any {r.oname}') on every variation, so it is not a "
-                                        f"variant option; its values are kept as extra custom.{attr_key(pd.Series([r.oname])).iat[0]}"))
+                    issues.append(issue("warning", file, t.line_of(int(prow[r.product_id])), "Attribute value(s)", "any_value_attribute", f"'{r.oname}' is blank ('any {r.oname}') on every variation, so it is not a "
+                                        f"variant option; its values are kept as extra custom.{attr_key(pd.Series([r.oname])).iat[0]}", product=pnames[r.product_id], sku=""))
                 dk = set(zip(dropo["product_id"], dropo["position"]))
                 keep = ~pd.Series(list(zip(opts["product_id"], opts["position"])), index=opts.index).isin(dk)
                 opts = opts[keep].copy()
@@ -674,10 +412,8 @@ class WooCommerceAdapter(Adapter):
             vrow = pd.Series(np.arange(len(V)), index=vid.to_numpy())
             for r in a.drop_duplicates("variant_id").head(50).itertuples():
                 i = int(vrow[r.variant_id])
-                issues.append(issue("warning", file, t.line_of(int(V.index[i])), "Attribute value(s)",
-                                    V["Name"].iat[i], V["SKU"].iat[i], "any_value_expanded",
-                                    f"this variation accepts any {r.oname}; it was expanded to one variant per value "
-                                    f"of the parent (SKU <sku>-<value>, same price and stock)"))
+                issues.append(issue("warning", file, t.line_of(int(V.index[i])), "Attribute value(s)", "any_value_expanded", f"this variation accepts any {r.oname}; it was expanded to one variant per value "
+                                    f"of the parent (SKU <sku>-<value>, same price and stock)", product=V["Name"].iat[i], sku=V["SKU"].iat[i]))
             lst = split_list(a["values"].astype("str"))
             ex = a.drop(columns=["value"]).join(lst.rename("value"), how="inner")
             ex["expanded"] = True
@@ -703,9 +439,8 @@ class WooCommerceAdapter(Adapter):
             vopt = combos[["new_variant_id", "product_id", "position", "value"]].rename(
                 columns={"new_variant_id": "variant_id"})
         variants = pd.concat([own, vv], ignore_index=True)
-        prodorder = pd.Series(np.arange(len(prid)), index=prid.to_numpy())
-        variants["porder"] = variants["product_id"].map(prodorder).to_numpy()
-        variants["isvar"] = variants["variant_id"].isin(vv["variant_id"])
+        variants["porder"] = lookup(variants["product_id"], prid)
+        variants["isvar"] = isin(variants["variant_id"], vv["variant_id"])
         variants = variants.sort_values(["porder", "isvar", "order_a", "order_b", "fileorder"], kind="stable")
         variants["position"] = variants.groupby("product_id", sort=False).cumcount() + 1
         no_price = variants["price"].isna()
@@ -713,10 +448,10 @@ class WooCommerceAdapter(Adapter):
         # ---- products ---------------------------------------------------------------------------
         pub = P["Published"].str.strip()
         status = pub.map({"1": "active"}).fillna("draft")
-        noprice_p = pd.Series(prid.isin(variants.loc[no_price, "product_id"]).to_numpy(), index=P.index)
+        noprice_p = pd.Series(isin(prid, variants.loc[no_price, "product_id"]), index=P.index)
         status = status.where(~noprice_p, "draft")
         title = P["Name"].str.strip()
-        handle = unique_handles(slugify(title), pd.Series("product", index=P.index))
+        handle = unique_handles(slugify_series(title), pd.Series("product", index=P.index))
         desc = decode_description(P["Description"])
         products = pd.DataFrame({
             "product_id": prid.to_numpy(), "handle": handle.to_numpy(), "title": title.to_numpy(),
@@ -752,17 +487,17 @@ class WooCommerceAdapter(Adapter):
         flag(downloadable[prod_mask], P, "Type", "downloads_not_migrated",
              "downloadable product: the files (Download N name/URL) are kept in extra "
              "woocommerce.download_<n>_name/url; Shopify needs a digital-downloads app to deliver them")
-        np_rows = pd.Series(prid.isin(variants.loc[no_price & ~variants["isvar"], "product_id"]).to_numpy(),
+        np_rows = pd.Series(isin(prid, variants.loc[no_price & ~variants["isvar"], "product_id"]),
                             index=P.index) & (pbase != "grouped")
         flag(np_rows, P, "Regular price", "no_price",
              "this product has no price; it was imported as a draft with price 0")
-        vnp = pd.Series(vid.isin(variants.loc[no_price & variants["isvar"], "variant_id"]).to_numpy(), index=V.index)
+        vnp = pd.Series(isin(vid, variants.loc[no_price & variants["isvar"], "variant_id"]), index=V.index)
         flag(vnp, V, "Regular price", "no_price",
              "this variation has no price; its product was imported as a draft with price 0")
         sched = variants["sched"].fillna(False).astype(bool)
         if sched.any():
             sp_ids = set(variants.loc[sched, "variant_id"])
-            m = pd.Series(rid.isin(sp_ids).to_numpy(), index=df.index)
+            m = pd.Series(isin(rid, sp_ids), index=df.index)
             flag(m, df, "Date sale price starts", "scheduled_sale",
                  "a sale with start/end dates: Shopify's CSV has no scheduled prices, so the regular price was "
                  "imported and the sale price and dates kept in extra")
@@ -778,14 +513,17 @@ class WooCommerceAdapter(Adapter):
         extra_img = vimg.merge(images, on=["product_id", "src"], how="left", indicator=True)
         extra_img = extra_img[extra_img["_merge"] == "left_only"].drop(columns="_merge")
         images = pd.concat([images, extra_img], ignore_index=True)
-        images["order"] = images["product_id"].map(prodorder)
+        images["order"] = lookup(images["product_id"], prid)
         images = images.sort_values("order", kind="stable")
         images["position"] = images.groupby("product_id", sort=False).cumcount() + 1
         images = images[["product_id", "position", "src"]]
 
         # ---- collections --------------------------------------------------------------------------
         cats = split_list(P["Categories"])
-        collections, members = collections_from_paths(prid.reindex(cats.index), cats, mapping, PLATFORM)
+        collections, members = collections_from_paths(
+            pd.DataFrame({"product_id": lookup(cats.index, P.index, prid), "path": cats.to_numpy()}),
+            platform=PLATFORM, level_sep=">", mapping=mapping)
+        collections["source_id"] = collections["path"]
 
         # ---- extra -------------------------------------------------------------------------------
         ent = pd.Series(np.where(is_var, "variant", "product"), index=df.index)
@@ -802,7 +540,7 @@ class WooCommerceAdapter(Adapter):
         extra_parts.append(extra_rows(R, D["In stock?"].where(D["In stock?"] == "backorder", ""), E, NS,
                                       "stock_status"))
         if sched.any():
-            m = pd.Series(R.isin(set(variants.loc[sched, "variant_id"])).to_numpy(), index=D.index)
+            m = pd.Series(isin(R, variants.loc[sched, "variant_id"]), index=D.index)
             extra_parts.append(extra_rows(R, D["Sale price"].where(m, ""), E, NS, "sale_price"))
         vn = V["Name"].str.strip()
         extra_parts.append(extra_rows(vid, vn, "variant", NS, "name"))
@@ -904,9 +642,7 @@ class WooCommerceAdapter(Adapter):
             miss = kid_pid.isna()
             for i in np.flatnonzero(miss.to_numpy())[:50]:
                 r = kids.index[i]
-                issues.append(issue("warning", file, t.line_of(int(r)), "Grouped products", G.at[r, "Name"],
-                                    G.at[r, "SKU"], "grouped_member_missing",
-                                    f"the grouped product's member '{kids.iat[i]}' is not in the file"))
+                issues.append(issue("warning", file, t.line_of(int(r)), "Grouped products", "grouped_member_missing", f"the grouped product's member '{kids.iat[i]}' is not in the file", product=G.at[r, "Name"], sku=G.at[r, "SKU"]))
             gcoll = pd.DataFrame({"collection_id": gh.to_numpy(), "handle": gh.to_numpy(),
                                   "title": G["Name"].str.strip().to_numpy(),
                                   "path": None, "description_html": decode_description(G["Description"]).replace(
@@ -939,10 +675,10 @@ class WooCommerceAdapter(Adapter):
         newid = variants["product_id"].astype("str") + "#" + variants["position"].astype("str")
         idmap = pd.Series(newid.to_numpy(), index=variants["variant_id"].to_numpy())
         variants["variant_id"] = newid.to_numpy()
-        variant_options["variant_id"] = variant_options["variant_id"].map(idmap)
+        variant_options["variant_id"] = lookup(variant_options["variant_id"], idmap.index, idmap)
         variant_options = variant_options[variant_options["variant_id"].notna()]
         ve_ = extra["entity"] == "variant"
-        extra.loc[ve_, "entity_id"] = extra.loc[ve_, "entity_id"].map(idmap)
+        extra.loc[ve_, "entity_id"] = lookup(extra.loc[ve_, "entity_id"], idmap.index, idmap)
         extra = extra[extra["entity_id"].notna()]
         vcols = ["variant_id", "product_id", "position", "sku", "barcode", "price", "compare_at_price", "cost",
                  "weight", "weight_unit", "inventory_quantity", "inventory_policy", "requires_shipping", "taxable",
@@ -972,7 +708,7 @@ class WooCommerceAdapter(Adapter):
         combos = None
         out = []
         vopt = vopt.assign(suffix=np.where(vopt["expanded"].fillna(False).astype(bool),
-                                           slugify(vopt["value"].astype("str")), ""))
+                                           slugify_series(vopt["value"].astype("str")), ""))
         for pos in sorted(vopt["position"].unique()):
             part = vopt[vopt["position"] == pos][["variant_id", "position", "value", "suffix"]]
             part = part.rename(columns={"value": f"v{pos}", "suffix": f"s{pos}"})[["variant_id", f"v{pos}", f"s{pos}"]]
@@ -993,10 +729,9 @@ class WooCommerceAdapter(Adapter):
         out, changed = escape_frame(frame)
         rows = []
         for r, col, old in changed:
-            rows.append(issue("warning", "woocommerce_products.csv", r + 2, col, out["Name"].iat[r] if "Name" in out
-                              else "", out["SKU"].iat[r] if "SKU" in out else "", "formula_guarded",
-                              f"{old[:40]!r} starts like a spreadsheet formula; written with a leading ' "
-                              "(WooCommerce's own exporter rule; its importer removes it)"))
+            rows.append(issue("warning", "woocommerce_products.csv", r + 2, col, "formula_guarded", f"{old[:40]!r} starts like a spreadsheet formula; written with a leading ' "
+                              "(WooCommerce's own exporter rule; its importer removes it)", product=out["Name"].iat[r] if "Name" in out
+                              else "", sku=out["SKU"].iat[r] if "SKU" in out else ""))
         self.write_issues = issues_frame(rows)
         path = Path(out_dir) / "woocommerce_products.csv"
         text = "\ufeff" + out.to_csv(index=False, lineterminator="\n")
@@ -1027,17 +762,6 @@ def escape_frame(frame: pd.DataFrame, numeric: tuple[str, ...] = ()) -> tuple[pd
     return out, changed
 
 
-def _fmt_money(s: pd.Series) -> pd.Series:
-    v = s.astype("str").where(s.notna(), "")
-    v = v.str.replace(r"(\.\d*?)0+$", r"\1", regex=True).str.replace(r"\.$", "", regex=True)
-    return v
-
-
-def _extra_wide(extra: pd.DataFrame, entity: str, namespace: str) -> pd.DataFrame:
-    e = extra[(extra["entity"] == entity) & (extra["namespace"] == namespace)]
-    if not len(e):
-        return pd.DataFrame()
-    return e.pivot_table(index="entity_id", columns="key", values="value", aggfunc="first")
 
 
 def catalog_to_frame(cat: Catalog) -> pd.DataFrame:
@@ -1053,8 +777,8 @@ def catalog_to_frame(cat: Catalog) -> pd.DataFrame:
     nvar = v.groupby("product_id").size()
     p["nvar"] = p["product_id"].map(nvar).fillna(0).astype(int).to_numpy()
     variable = (p["nopt"] > 0) | (p["nvar"] > 1)
-    pe = _extra_wide(extra, "product", NS)
-    ve = _extra_wide(extra, "variant", NS)
+    pe = extra_wide(extra, "product", NS)
+    ve = extra_wide(extra, "variant", NS)
 
     def px(key: str, default="") -> pd.Series:
         if key in pe.columns:
@@ -1149,8 +873,8 @@ def catalog_to_frame(cat: Catalog) -> pd.DataFrame:
     P["Allow customer reviews?"] = px("reviews_allowed", "1")
     P["Purchase note"] = px("purchase_note")
     sale_on = fv["compare_at_price"].notna().to_numpy()
-    reg = np.where(sale_on, _fmt_money(fv["compare_at_price"]).to_numpy(), _fmt_money(fv["price"]).to_numpy())
-    P["Sale price"] = np.where(variable, "", np.where(sale_on, _fmt_money(fv["price"]).to_numpy(), ""))
+    reg = np.where(sale_on, fmt_money(fv["compare_at_price"]).to_numpy(), fmt_money(fv["price"]).to_numpy())
+    P["Sale price"] = np.where(variable, "", np.where(sale_on, fmt_money(fv["price"]).to_numpy(), ""))
     P["Regular price"] = np.where(variable, "", reg)
     P["Categories"] = p["product_id"].astype("str").map(cat_list).astype(object).fillna("")
     P["Tags"] = p["tags"].astype(object).fillna("").astype("str")
@@ -1200,9 +924,9 @@ def catalog_to_frame(cat: Catalog) -> pd.DataFrame:
     V[wcol] = vv["w_out"].astype("str").replace(["nan", "<NA>"], "").to_numpy()
     V["Allow customer reviews?"] = "0"
     sale_on = vv["compare_at_price"].notna().to_numpy()
-    V["Sale price"] = np.where(sale_on, _fmt_money(vv["price"]).to_numpy(), "")
-    V["Regular price"] = np.where(sale_on, _fmt_money(vv["compare_at_price"]).to_numpy(),
-                                  _fmt_money(vv["price"]).to_numpy())
+    V["Sale price"] = np.where(sale_on, fmt_money(vv["price"]).to_numpy(), "")
+    V["Regular price"] = np.where(sale_on, fmt_money(vv["compare_at_price"]).to_numpy(),
+                                  fmt_money(vv["price"]).to_numpy())
     V["Images"] = vv["image_src"].astype("str").astype(object).fillna("")
     psku = P["SKU"].to_numpy()[prow] if len(vv) else []
     pid_ = P["ID"].to_numpy()[prow] if len(vv) else []

@@ -1,0 +1,732 @@
+"""Column-wise helpers shared by the platform adapters (one copy each; mapping rules in docs/mapping.md).
+
+Everything here works on whole columns (pandas ``str`` columns backed by Arrow, or pyarrow arrays):
+no Python loop per row except where a message is built for a flagged row (at most 50 per check).
+
+* **Arrow plumbing**: :func:`arrow_strings`, :func:`str_series`, :func:`isin`, :func:`lookup`
+  (pandas' ``isin``/``map`` on Arrow strings go through Python objects; these stay in Arrow).
+* **Values**: money as clean decimal strings (:func:`money`) or exact ``decimal128(18, 4)``
+  (:func:`to_money`, :func:`money_add`), :func:`to_int`, :func:`to_float`, :func:`to_bool`;
+  :func:`money_text` / :func:`fmt_money` for writing.
+* **Lists and handles**: :func:`split_list` (a Series, one row per item), :func:`split_items` (a frame
+  with row/idx/item), :func:`normalise_list`, :func:`join_list`, :func:`slugify_series`,
+  :func:`unique_handles` (``mapping.unique_handles`` semantics, vectorised when nothing collides).
+* **Report rows**: :func:`issue`, :func:`issues_for`, :func:`loss_rows`, :func:`scan_values`
+  (spreadsheet-mangled numbers, short barcodes, formula-like cells), :func:`flag_repeats`.
+* **Canonical pieces**: :func:`extra_rows` / :func:`extra_columns` / :func:`concat_extra`,
+  :func:`collections_from_paths`, :func:`finish`, :func:`concat_results`.
+* **Mapping-file lookups** tolerant of the mapping object's shape: :func:`mapping_option`,
+  :func:`mapping_headers`, :func:`rename_headers`, :func:`mapping_option_name`.
+* **Writing**: :func:`write_delimited`.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .. import schema
+from ..errors import InputError
+from ..mapping import Mapping, slugify, unique_handles as _unique_handles
+from ..safeio import atomic_write, is_formula
+from .base import Catalog, ReadResult, issues_frame, loss_frame
+from .csvio import csv_lines, header_line, not_gtin, spreadsheet_mangled
+
+MONEY = schema.MONEY
+TEXT = "single_line_text_field"
+ATTR_NS = "custom"
+EXTRA_COLUMNS = ["entity", "entity_id", "namespace", "key", "value", "type"]
+_DEC = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_INT = re.compile(r"^[+-]?\d+$")
+_MONEY = r"^\d+(\.\d+)?$|^\.\d+$"
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+__all__ = [
+    "ATTR_NS", "EXTRA_COLUMNS", "MONEY", "TEXT", "TRIGGERS", "arrow_strings", "attr_key", "collections_from_paths",
+    "concat_extra", "concat_results", "extra_columns", "extra_key", "extra_rows", "extra_wide", "finish",
+    "flag_repeats", "fmt_money", "isin", "issue", "issues_for", "join_list", "lines_for", "lookup", "loss_rows",
+    "mapping_headers", "mapping_option", "mapping_option_name", "money", "money_add", "money_text", "none_if_empty",
+    "nonempty", "normalise_list", "rename_headers", "scan_values", "slugify", "slugify_series", "split_items",
+    "split_list", "str_series", "to_bool", "to_float", "to_int", "to_money", "unique_handles", "write_delimited",
+]
+
+
+# =================================================================================================
+# Arrow plumbing
+# =================================================================================================
+
+def arrow_strings(s) -> pa.Array:
+    """A text column as one contiguous ``pa.string()`` array (zero-copy for Arrow-backed columns)."""
+    if isinstance(s, pa.ChunkedArray):
+        arr = s
+    elif isinstance(s, pa.Array):
+        return s if pa.types.is_string(s.type) else s.cast(pa.string())
+    elif isinstance(getattr(s, "array", None), pd.arrays.ArrowStringArray):
+        arr = s.array._pa_array
+    else:
+        arr = pa.array(pd.Series(s).astype("str").to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.string())
+    return arr
+
+
+def str_series(arr, index=None) -> pd.Series:
+    """A pandas ``str`` Series over an Arrow string array (no copy through Python objects)."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return pd.Series(pd.array(arr, dtype="str"), index=index)
+
+
+def _key_array(values) -> pa.Array:
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if isinstance(values, (set, frozenset)):
+        values = list(values)
+    if isinstance(values, pd.Index):
+        values = values.to_series()
+    if isinstance(values, pd.Series):
+        if isinstance(values.array, pd.arrays.ArrowStringArray):
+            return arrow_strings(values)
+        values = values.to_numpy(dtype=object)
+    return pa.array(values, from_pandas=True)
+
+
+def isin(values, among) -> np.ndarray:
+    """``values.isin(among)`` as a numpy bool array, computed in Arrow (pandas goes row by row for
+    Arrow strings). Nulls are never members."""
+    v = _key_array(values)
+    a = _key_array(among)
+    if len(v) == 0:
+        return np.zeros(0, dtype=bool)
+    if len(a) == 0:
+        return np.zeros(len(v), dtype=bool)
+    if a.type != v.type:
+        try:
+            a = a.cast(v.type)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return pd.Series(values).isin(list(among)).to_numpy()
+    return pc.fill_null(pc.is_in(v, value_set=a, skip_nulls=True), False).to_numpy(zero_copy_only=False)
+
+
+def lookup(keys, index, values=None) -> np.ndarray:
+    """Positions of ``keys`` in ``index`` (first occurrence; -1 when absent), or, with ``values``, the
+    matching values (``keys.map(pd.Series(values, index=index))`` without the Python round trip);
+    missing keys give None/NaN."""
+    k = _key_array(keys)
+    ix = _key_array(index)
+    if len(k) == 0:
+        pos = np.zeros(0, dtype=np.int64)
+    elif len(ix) == 0:
+        pos = np.full(len(k), -1, dtype=np.int64)
+    else:
+        if ix.type != k.type:
+            ix = ix.cast(k.type)
+        pos = pc.fill_null(pc.index_in(k, value_set=ix), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if values is None:
+        return pos
+    if isinstance(values, (pd.Series, pa.Array, pa.ChunkedArray)) and (
+            isinstance(getattr(values, "array", None), pd.arrays.ArrowStringArray)
+            or (isinstance(values, (pa.Array, pa.ChunkedArray)) and pa.types.is_string(values.type))):
+        # text stays in Arrow: take with nulls where the key is absent
+        idx = pa.array(pos, mask=pos < 0)
+        return pd.array(arrow_strings(values).take(idx), dtype="str")
+    vals = np.asarray(values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values, dtype=object)
+    out = np.empty(len(pos), dtype=object)
+    ok = pos >= 0
+    out[ok] = vals[pos[ok]]
+    out[~ok] = None
+    return out
+
+
+# =================================================================================================
+# report rows
+# =================================================================================================
+
+def issue(severity: str, file, line, column: str, check: str, detail: str, hint: str = "",
+          product: str = "", sku: str = "") -> dict:
+    """One issue row (columns of ``base.ISSUE_COLUMNS``)."""
+    return {"severity": severity, "file": "" if file is None else str(file),
+            "line": None if line is None else int(line), "column": column or "", "product": product or "",
+            "sku": sku or "", "check": check, "detail": detail, "hint": hint}
+
+
+def issues_for(mask, table, frame: pd.DataFrame, *, severity, column, check, detail, hint="",
+               product_col="Name", sku_col="SKU", limit: int = 50) -> list[dict]:
+    """One issue per flagged row of ``frame`` (the first ``limit``; then one summary row).
+
+    ``table`` is the :class:`~workbench.platforms.csvio.CsvTable` the frame's index points into
+    (for physical line numbers); ``detail`` is text or a function of the row position."""
+    idx = np.flatnonzero(np.asarray(mask, dtype=bool))
+    out = []
+    for i in idx[:limit]:
+        prod = frame[product_col].iat[i] if product_col in frame else ""
+        sku = frame[sku_col].iat[i] if sku_col in frame else ""
+        d = detail(i) if callable(detail) else detail
+        out.append(issue(severity, table.path, table.line_of(int(frame.index[i])), column, check, d, hint,
+                         product=prod, sku=sku))
+    if len(idx) > limit:
+        out.append(issue(severity, table.path, None, column, check, f"{len(idx) - limit} more rows like this", hint))
+    return out
+
+
+def nonempty(s: pd.Series) -> pd.Series:
+    """Boolean mask of non-empty text cells (NaN/None count as empty)."""
+    return s.fillna("").astype(str).str.len() > 0
+
+
+def none_if_empty(s: pd.Series) -> pd.Series:
+    """Object series with ``None`` where the text is empty (for optional canonical columns)."""
+    s = s.fillna("").astype(str).reset_index(drop=True)
+    return s.astype(object).where(s != "", None)
+
+
+def lines_for(table, positions) -> list[int | None]:
+    """Physical lines of frame rows (``table`` may be None: then 1-based row + 1)."""
+    if table is None:
+        return [int(p) + 2 for p in positions]
+    return table.lines(positions)
+
+
+def loss_rows(file, frame: pd.DataFrame, spec: dict, *, dropped_rows: pd.Series | None = None,
+              default: str | None = None, default_note: str = "") -> list[dict]:
+    """One loss row per column of ``frame``.
+
+    ``spec`` maps a column to ``(became, note)``; ``became == ""`` means dropped (every non-empty
+    value counts as dropped). Columns not in ``spec`` get ``default`` (``"extra:<ns>.{col}"`` style
+    template or None for dropped). Rows in ``dropped_rows`` (a boolean mask) count as dropped for
+    every column.
+    """
+    out = []
+    mask_drop = None if dropped_rows is None else dropped_rows.to_numpy(dtype=bool)
+    for col in frame.columns:
+        ne = nonempty(frame[col]).to_numpy()
+        non_empty = int(ne.sum())
+        if col in spec:
+            became, note = spec[col]
+        elif default is not None:
+            became, note = default.format(col=col, key=extra_key(col)), default_note
+        else:
+            became, note = "", default_note
+        dropped = non_empty if not became else 0
+        if became and mask_drop is not None:
+            d = int((ne & mask_drop).sum())
+            if d:
+                dropped += d
+                note = (note + "; " if note else "") + f"{d} value(s) in dropped rows"
+        out.append({"file": str(file), "column": str(col), "became": became, "non_empty": non_empty,
+                    "dropped": dropped, "note": note})
+    return out
+
+
+def scan_values(file, frame: pd.DataFrame, *, table=None, barcode_columns=(), product: pd.Series | None = None,
+                sku: pd.Series | None = None, issues: list, skip_rows: pd.Series | None = None) -> None:
+    """Flag spreadsheet damage: ``3.65275E+11`` numbers, short barcodes (lost leading zeros?) and
+    cells a spreadsheet would run as formulas. Values are never changed here."""
+    keep = None if skip_rows is None else ~skip_rows.to_numpy(dtype=bool)
+    prod = None if product is None else product.fillna("").astype(str).reset_index(drop=True)
+    sk = None if sku is None else sku.fillna("").astype(str).reset_index(drop=True)
+    found: list[tuple[int, str, str, str, str, str]] = []
+    for col in frame.columns:
+        s = frame[col].fillna("").astype(str).reset_index(drop=True)
+        sci = spreadsheet_mangled(s).to_numpy().copy()
+        if keep is not None:
+            sci &= keep
+        for pos in np.flatnonzero(sci):
+            found.append((pos, col, "spreadsheet_mangled",
+                          f"{s.iloc[pos]!r} looks like a long number a spreadsheet turned into scientific "
+                          f"notation; the original digits are lost",
+                          "take the value from the shop again (or from the supplier) and keep the column as text",
+                          "warning"))
+        if col in barcode_columns:
+            short = not_gtin(s).to_numpy().copy()
+            if keep is not None:
+                short &= keep
+            for pos in np.flatnonzero(short):
+                found.append((pos, col, "barcode_not_gtin",
+                              f"barcode {s.iloc[pos]!r} has {len(s.iloc[pos])} digits (GTINs have 8, 12, 13 or 14): "
+                              f"leading zeros may have been lost in a spreadsheet",
+                              "check the barcode against the product; it was kept as written", "warning"))
+        trig = s.str.startswith(TRIGGERS).to_numpy().copy()
+        if keep is not None:
+            trig &= keep
+        for pos in np.flatnonzero(trig):
+            if is_formula(s.iloc[pos]):
+                found.append((pos, col, "formula_like",
+                              f"{s.iloc[pos][:60]!r} would run as a formula in a spreadsheet; kept as text",
+                              "output files neutralise it with a leading apostrophe", "warning"))
+    if not found:
+        return
+    found.sort(key=lambda t: (t[0], str(t[1])))
+    lines = lines_for(table, [f[0] for f in found])
+    for (pos, col, check, detail, hint, sev), line in zip(found, lines):
+        issues.append(issue(sev, file, line, col, check, detail, hint,
+                            product="" if prod is None else prod.iloc[pos], sku="" if sk is None else sk.iloc[pos]))
+
+
+def flag_repeats(values: pd.Series, *, file, column: str, check: str, what: str, table=None, issues: list,
+                 product: pd.Series | None = None, lines: list | None = None, files: list | None = None,
+                 columns: list | None = None) -> pd.Series:
+    """Warn on every non-empty value that repeats an earlier one (the first occurrence is not flagged).
+
+    Returns the mask of repeats."""
+    s = values.fillna("").astype(str).reset_index(drop=True)
+    rep = s.duplicated(keep="first") & (s != "")
+    pos = np.flatnonzero(rep.to_numpy())
+    if len(pos):
+        first = s.drop_duplicates(keep="first")
+        first_pos = pd.Series(first.index, index=first.to_numpy())
+        if lines is None:
+            ln = lines_for(table, list(pos) + list(first_pos[s.iloc[pos]].to_numpy()))
+            ln_rep, ln_first = ln[:len(pos)], ln[len(pos):]
+        else:
+            ln_rep = [lines[p] for p in pos]
+            ln_first = [lines[p] for p in first_pos[s.iloc[pos]].to_numpy()]
+        prod = None if product is None else product.fillna("").astype(str).reset_index(drop=True)
+        for p, lr, lf, fp in zip(pos, ln_rep, ln_first, first_pos[s.iloc[pos]].to_numpy()):
+            where = f"line {lf}" if files is None or files[fp] == files[p] else f"line {lf} of {Path(files[fp]).name}"
+            issues.append(issue("warning", file if files is None else files[p], lr,
+                                column if columns is None else columns[p], check,
+                                f"{what} {s.iloc[p]!r} was already used on {where}; kept as written",
+                                "give each variant its own value before importing", sku=s.iloc[p],
+                                product="" if prod is None else prod.iloc[p]))
+    return rep
+
+
+# =================================================================================================
+# values
+# =================================================================================================
+
+def money(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(clean decimal strings or NA, mask of non-empty cells that are not amounts).
+
+    The strings cast exactly to ``decimal128`` in ``schema.conform`` (its Arrow fast path)."""
+    s = s.astype("str").str.strip()
+    ok = s.str.match(_MONEY)
+    bad = (s != "") & ~ok
+    return s.where(ok & (s != ""), None), bad
+
+
+def _decimal_comma(values: pd.Series, *, file, column: str, table=None, issues: list | None = None) -> pd.Series:
+    """Stripped text; ``12,50`` (one comma, no dot) becomes ``12.50`` with a ``decimal_comma`` warning."""
+    s = values.fillna("").astype(str).str.strip().reset_index(drop=True)
+    comma = s.str.fullmatch(r"[+-]?\d*,\d+").fillna(False).astype(bool)
+    if comma.any():
+        pos = np.flatnonzero(comma.to_numpy())
+        if issues is not None:
+            for p, line in zip(pos[:50], lines_for(table, pos[:50])):
+                issues.append(issue("warning", file, line, column, "decimal_comma",
+                                    f"{s.iloc[p]!r} uses a decimal comma; read as {s.iloc[p].replace(',', '.')}"))
+        s = s.where(~comma, s.str.replace(",", ".", regex=False))
+    return s
+
+
+def to_money(values: pd.Series, *, file, column: str, table=None, issues: list | None = None,
+             required: bool = False, label: str = "") -> pa.Array:
+    """Text to exact ``decimal128(18, 4)``; empty to null.
+
+    A value that is not a plain decimal number is an :class:`InputError` when ``required`` (a price),
+    otherwise an error issue and null.
+    """
+    s = _decimal_comma(values, file=file, column=column, table=table, issues=issues)
+    ok = s.str.match(_DEC) | (s == "")
+    if not ok.all():
+        bad = np.flatnonzero(~ok.to_numpy())
+        if required:
+            line = lines_for(table, [bad[0]])[0]
+            raise InputError(f"{label or column} {s.iloc[bad[0]]!r} is not a number (use a plain decimal such "
+                             f"as 12.50, without currency sign or thousands separator)",
+                             file=file, row=line, column=column)
+        if issues is not None:
+            for pos, line in zip(bad[:50], lines_for(table, bad[:50])):
+                issues.append(issue("error", file, line, column, "bad_number",
+                                    f"{s.iloc[pos]!r} is not a number; the value was left empty"))
+        s = s.where(ok, "")
+    arr = arrow_strings(s)
+    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    try:
+        dec = arr.cast(pa.decimal128(38, 10))
+    except pa.ArrowInvalid as exc:  # too many digits
+        raise InputError(f"{label or column}: {exc}", file=file, column=column) from None
+    try:
+        return dec.cast(MONEY)
+    except pa.ArrowInvalid:  # more than 4 decimal places: round half-even, flag
+        rounded = pc.round(dec, ndigits=4, round_mode="half_to_even")
+        changed = pc.fill_null(pc.not_equal(rounded, dec), False).to_numpy(zero_copy_only=False)
+        if issues is not None:
+            for pos, line in zip(np.flatnonzero(changed)[:50], lines_for(table, np.flatnonzero(changed)[:50])):
+                issues.append(issue("warning", file, line, column, "money_rounded",
+                                    f"{s.iloc[pos]!r} has more than 4 decimal places; rounded to 4"))
+        return rounded.cast(MONEY)
+
+
+def money_add(a: pa.Array, b: pa.Array) -> pa.Array:
+    """``a + b`` exactly (nulls in ``b`` count as 0), as ``decimal128(18, 4)``."""
+    b = pc.fill_null(b, pa.scalar(Decimal(0), MONEY))
+    return pc.add(a, b).cast(MONEY)
+
+
+def to_int(values: pd.Series, *, file, column: str, table=None, issues: list | None = None) -> pd.Series:
+    """Text to nullable Int64; a non-integer is an error issue and null (``"10.0"`` is accepted)."""
+    s = values.fillna("").astype(str).str.strip().reset_index(drop=True)
+    s = s.str.replace(r"^([+-]?\d+)\.0*$", r"\1", regex=True)
+    ok = s.str.match(_INT) | (s == "")
+    if not ok.all() and issues is not None:
+        bad = np.flatnonzero(~ok.to_numpy())
+        for pos, line in zip(bad[:50], lines_for(table, bad[:50])):
+            issues.append(issue("error", file, line, column, "bad_number",
+                                f"{s.iloc[pos]!r} is not a whole number; the value was left empty"))
+    s = s.where(ok & (s != ""), None)
+    return pd.to_numeric(s, errors="coerce").astype("Int64")
+
+
+def to_float(values: pd.Series, *, file, column: str, table=None, issues: list | None = None) -> pd.Series:
+    """Text to float64 (weights, dimensions); bad values are error issues and NaN."""
+    s = _decimal_comma(values, file=file, column=column, table=table, issues=issues)
+    ok = s.str.match(_DEC) | (s == "")
+    if not ok.all() and issues is not None:
+        bad = np.flatnonzero(~ok.to_numpy())
+        for pos, line in zip(bad[:50], lines_for(table, bad[:50])):
+            issues.append(issue("error", file, line, column, "bad_number",
+                                f"{s.iloc[pos]!r} is not a number; the value was left empty"))
+    return pd.to_numeric(s.where(ok & (s != ""), None), errors="coerce").astype("float64")
+
+
+def to_bool(values: pd.Series, true=("1", "y", "yes", "true"), false=("0", "n", "no", "false")) -> pd.Series:
+    """Y/N, 1/0, yes/no, true/false to a nullable boolean (anything else: null)."""
+    s = values.fillna("").astype(str).str.strip().str.lower()
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    out[s.isin(true)] = True
+    out[s.isin(false)] = False
+    return out
+
+
+def money_text(arr) -> pd.Series:
+    """Decimal values as plain text without trailing zeros (``140.0000`` -> ``140``)."""
+    out = []
+    for v in (arr.to_pylist() if isinstance(arr, (pa.Array, pa.ChunkedArray)) else list(arr)):
+        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+            out.append("")
+            continue
+        d = Decimal(v) if not isinstance(v, Decimal) else v
+        t = format(d.normalize(), "f")
+        out.append("0" if t in ("-0", "") else t)
+    return pd.Series(out, dtype=object)
+
+
+def fmt_money(s: pd.Series) -> pd.Series:
+    """Amounts as text without trailing zeros (``12.5000`` -> ``12.5``; nulls empty), column-wise."""
+    v = s.astype("str").where(s.notna(), "")
+    v = v.str.replace(r"(\.\d*?)0+$", r"\1", regex=True).str.replace(r"\.$", "", regex=True)
+    return v
+
+
+# =================================================================================================
+# lists, handles
+# =================================================================================================
+
+def slugify_series(s: pd.Series) -> pd.Series:
+    """:func:`workbench.mapping.slugify` over a column with pyarrow (mapping rules 1.2): NFKD to
+    ASCII, lower case, runs of other characters become one ``-``, trimmed, at most 255 characters."""
+    a = pc.utf8_normalize(arrow_strings(s.fillna("")), form="NFKD")
+    a = pc.replace_substring_regex(a, pattern="[^\\x00-\\x7f]", replacement="")
+    a = pc.utf8_lower(a)
+    a = pc.replace_substring_regex(a, pattern="[^a-z0-9]+", replacement="-")
+    a = pc.utf8_trim(a, characters="-")
+    a = pc.utf8_rtrim(pc.utf8_slice_codeunits(a, 0, 255), characters="-")
+    return str_series(a, s.index)
+
+
+def attr_key(names: pd.Series) -> pd.Series:
+    """Metafield key of an attribute: slugified with ``_`` (``Disk space`` -> ``disk_space``)."""
+    return slugify_series(names.astype("str")).str.replace("-", "_", regex=False)
+
+
+def extra_key(col: str) -> str:
+    """A metafield-safe key from a column name (``Tags (x,y,z...)`` -> ``tags_x_y_z``)."""
+    return re.sub(r"[^a-z0-9]+", "_", str(col).lower()).strip("_") or "column"
+
+
+def unique_handles(handles: pd.Series, fallback: pd.Series | None = None, *, issues: list | None = None,
+                   file=None, platform: str | None = None, products: pd.Series | None = None) -> pd.Series:
+    """Empty handles from ``fallback`` (then ``product``); a repeated one gets ``-2``, ``-3``...
+    (``mapping.unique_handles``: vectorised, with the exact loop only when a suffix collides).
+
+    With ``issues``, each change adds a ``duplicate_handle`` warning (mapping rules 1.2; at most 500).
+    The result keeps the index of ``handles``."""
+    h = handles.fillna("").astype("str")
+    if fallback is not None:
+        fb = pd.Series(np.asarray(fallback.fillna("").astype("str"), dtype=object), index=h.index)
+        h = h.where(h != "", fb)
+    h = h.where(h != "", "product")
+    n = h.groupby(h, sort=False).cumcount()
+    out = h.where(n == 0, h + "-" + (n + 1).astype("str"))
+    if out.duplicated().any():  # a suffixed handle met an existing one: the exact rule, in order
+        vals, _ = _unique_handles(h.tolist())
+        out = pd.Series(vals, index=h.index, dtype="str")
+    if issues is not None:
+        changed = np.flatnonzero((out != h).to_numpy())
+        for i in changed[:500]:
+            issues.append(issue("warning", file, None, "handle", "duplicate_handle",
+                                f"handle '{h.iat[i]}' is used by an earlier product; this one becomes '{out.iat[i]}'",
+                                "old URLs still redirect through the redirects map",
+                                product="" if products is None else str(products.iloc[i])))
+    return out
+
+
+def split_list(s: pd.Series, sep: str = ",", escaped: bool = True) -> pd.Series:
+    """Explode a list cell (values joined by ``sep``; with ``escaped``, ``\\,`` is a comma inside a
+    value) into one row per non-empty value, index kept; values trimmed (pyarrow, column-wise)."""
+    s = s[s.notna() & (s != "")]
+    arr = arrow_strings(s)
+    if escaped:
+        arr = pc.replace_substring(arr, "\\,", "\x00")
+    lst = pc.split_pattern(arr, sep)
+    flat = pc.utf8_trim_whitespace(pc.list_flatten(lst))
+    parents = pc.list_parent_indices(lst).to_numpy()
+    if escaped:
+        flat = pc.replace_substring(flat, "\x00", ",")
+    keep = pc.not_equal(flat, "")
+    idx = s.index.to_numpy()[parents][keep.to_numpy(zero_copy_only=False)]
+    return str_series(flat.filter(keep), idx)
+
+
+def split_items(s: pd.Series, sep: str = ",") -> pd.DataFrame:
+    """Explode a list cell into a frame: ``row`` (position in ``s``), ``idx`` (0-based place in the
+    cell, empty items counted) and ``item`` (trimmed); empty items are dropped."""
+    arr = arrow_strings(s.fillna("").astype("str"))
+    lst = pc.split_pattern(arr, sep)
+    flat = pc.utf8_trim_whitespace(pc.list_flatten(lst))
+    parents = pc.list_parent_indices(lst).to_numpy().astype(np.int64)
+    offsets = lst.offsets.to_numpy()
+    idx = np.arange(len(parents)) - offsets[parents] if len(parents) else np.zeros(0, dtype=np.int64)
+    keep = pc.not_equal(flat, "").to_numpy(zero_copy_only=False)
+    df = pd.DataFrame({"row": parents[keep], "item": pd.array(flat.filter(pa.array(keep)), dtype="str"),
+                       "idx": idx[keep].astype(np.int64)})
+    return df.reset_index(drop=True)
+
+
+def normalise_list(s: pd.Series) -> pd.Series:
+    """A ``, `` list cell with ``\\,`` escapes as plain text joined by ``, `` (NA when empty), column-wise."""
+    arr = pc.replace_substring(arrow_strings(s.fillna("")), "\\,", "\x00")
+    lst = pc.split_pattern(arr, ",")
+    flat = pc.replace_substring(pc.utf8_trim_whitespace(pc.list_flatten(lst)), "\x00", ",")
+    joined = pc.binary_join(pa.ListArray.from_arrays(lst.offsets, flat) if not pa.types.is_large_list(lst.type)
+                            else pa.LargeListArray.from_arrays(lst.offsets, flat), ", ")
+    out = str_series(joined, s.index)
+    return out.where(out != "", None)
+
+
+def join_list(s: pd.Series, by, sep: str = ", ", escape: bool = True) -> pd.Series:
+    """Group values into one list cell per group (the inverse of :func:`split_list`)."""
+    v = s.astype("str")
+    if escape:
+        v = v.str.replace(",", "\\,", regex=False)
+    return v.groupby(by, sort=False).agg(sep.join)
+
+
+# =================================================================================================
+# extra, collections, results
+# =================================================================================================
+
+def _empty_extra() -> pd.DataFrame:
+    return pd.DataFrame(columns=EXTRA_COLUMNS)
+
+
+def extra_rows(ids: pd.Series, values: pd.Series, entity, namespace: str, key: str,
+               type_: str = TEXT) -> pd.DataFrame:
+    """Extra-table rows for the non-empty ``values`` (aligned with ``ids``; ``entity`` a name or a
+    Series aligned with them)."""
+    v = values.astype("str")
+    m = (values.notna() & (v != "")).to_numpy() & ids.notna().to_numpy()
+    if not m.any():
+        return _empty_extra()
+    # boolean masks on the Arrow-backed arrays: no round trip through Python objects
+    ent = entity.array[m] if isinstance(entity, pd.Series) else entity
+    return pd.DataFrame({"entity": ent, "entity_id": ids.array[m], "namespace": namespace,
+                         "key": key, "value": v.array[m], "type": type_})
+
+
+def extra_columns(frame: pd.DataFrame, columns: dict, *, entity: str, ids: pd.Series, namespace: str,
+                  type_: str = TEXT) -> pd.DataFrame:
+    """Extra rows for the non-empty cells of several ``columns`` (column -> key) of ``frame``."""
+    ids = ids.reset_index(drop=True)
+    parts = [extra_rows(ids, frame[col].fillna("").astype(str).reset_index(drop=True), entity, namespace, key, type_)
+             for col, key in columns.items() if col in frame.columns]
+    return concat_extra(parts, dedupe=False)
+
+
+def concat_extra(parts: list[pd.DataFrame], *, dedupe: bool = True) -> pd.DataFrame:
+    """One extra table from parts; a repeated (entity, entity_id, namespace, key) keeps the first."""
+    parts = [p for p in parts if p is not None and len(p)]
+    if not parts:
+        return _empty_extra()
+    out = pd.concat(parts, ignore_index=True)
+    return out.drop_duplicates(EXTRA_COLUMNS[:4], keep="first") if dedupe else out
+
+
+def extra_wide(extra: pd.DataFrame, entity: str, namespace: str) -> pd.DataFrame:
+    """The extra rows of one entity and namespace as a wide table (index entity_id, one column per key)."""
+    e = extra[(extra["entity"] == entity) & (extra["namespace"] == namespace)]
+    if not len(e):
+        return pd.DataFrame()
+    return e.pivot_table(index="entity_id", columns="key", values="value", aggfunc="first")
+
+
+def collections_from_paths(paths: pd.DataFrame, *, platform: str, level_sep: str | None = None,
+                           mapping: Mapping | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Collections and collection_products from a frame with ``product_id`` and ``path`` (a category
+    name or a path whose levels are split on ``level_sep``), plus optional ``source_id``/``source_url``.
+    One collection per distinct path (levels joined with `` > ``); title = the last level;
+    ``collection_id`` = ``handle`` = ``mapping.collection(path)`` (mapping rules 1.6), recorded in the
+    mapping (``suggest``) so a saved mapping lists every category."""
+    if not isinstance(mapping, Mapping):
+        mapping = Mapping(collections=dict(getattr(mapping, "collections", None) or {}))
+    df = paths[paths["path"].fillna("") != ""].copy()
+    extra_cols = [c for c in ("source_id", "source_url", "description_html") if c in df.columns]
+    if not len(df):
+        return (pd.DataFrame(columns=["collection_id", "handle", "title", "path"] + extra_cols),
+                pd.DataFrame(columns=["collection_id", "product_id", "position"]))
+    raw = df["path"].astype("str")
+    # the work is per distinct path (a handful), then looked up for every membership row
+    uniq = pd.unique(raw.to_numpy())
+    if level_sep:
+        clean = [" > ".join(x.strip() for x in str(p).split(level_sep) if x.strip()) for p in uniq]
+    else:
+        clean = [str(p) for p in uniq]
+    path = lookup(raw, uniq, np.asarray(clean, dtype=object))
+    keep_rows = path != ""
+    df = df[keep_rows].assign(path=path[keep_rows])
+    cols = df.drop_duplicates("path")[["path"] + extra_cols].reset_index(drop=True)
+    cols["title"] = [p.rsplit(" > ", 1)[-1] for p in cols["path"]]
+    cols["handle"] = [mapping.suggest("collections", p, mapping.collection(p)) or "collection"
+                      for p in cols["path"]]
+    n = cols.groupby("handle").cumcount()
+    cols["handle"] = cols["handle"].where(n == 0, cols["handle"] + "-" + (n + 1).astype(str))
+    cols["collection_id"] = cols["handle"]
+    cp = pd.DataFrame({"collection_id": lookup(df["path"], cols["path"], cols["collection_id"]),
+                       "product_id": df["product_id"].to_numpy()})
+    cp = cp.drop_duplicates().reset_index(drop=True)
+    cp["position"] = cp.groupby("collection_id", sort=False).cumcount() + 1
+    return cols[["collection_id", "handle", "title", "path"] + extra_cols], cp
+
+
+def finish(platform: str, files: list[str], frames: dict[str, pd.DataFrame], loss: list[dict],
+           issues: list[dict]) -> ReadResult:
+    """Conform every frame into a :class:`Catalog` and wrap the result."""
+    clean = {name: df.reset_index(drop=True) for name, df in frames.items() if df is not None}
+    catalog = Catalog.from_frames(**clean)
+    return ReadResult(catalog=catalog, loss=loss_frame(loss), issues=issues_frame(issues),
+                      files=[str(f) for f in files])
+
+
+def concat_results(results: list[ReadResult]) -> ReadResult:
+    """Several files' results (read one by one) as one."""
+    if len(results) == 1:
+        return results[0]
+    frames = {n: pd.concat([r.catalog.frames()[n] for r in results], ignore_index=True)
+              for n in results[0].catalog.frames()}
+    return ReadResult(Catalog(**frames), pd.concat([r.loss for r in results], ignore_index=True),
+                      pd.concat([r.issues for r in results], ignore_index=True),
+                      [f for r in results for f in r.files])
+
+
+# =================================================================================================
+# the mapping file, whatever its shape
+# =================================================================================================
+
+def mapping_option(mapping, key: str, default=None):
+    """A setting from the mapping file (``[urls]`` keys such as ``image_base_url``), tolerant of the
+    mapping object's shape."""
+    if mapping is None:
+        return default
+    urls = getattr(mapping, "urls", None)
+    if isinstance(urls, dict) and key in urls:
+        return urls[key]
+    if hasattr(mapping, "headers") and hasattr(mapping, "urls"):
+        return default
+    for attr in ("option", "get_option"):
+        f = getattr(mapping, attr, None)
+        if callable(f):
+            try:
+                v = f(key, default)
+            except TypeError:
+                v = f(key)
+            return default if v is None else v
+    opts = getattr(mapping, "options", None)
+    if isinstance(opts, dict):
+        return opts.get(key, default)
+    if isinstance(mapping, dict):
+        return mapping.get(key, (mapping.get("options") or {}).get(key, default))
+    return default
+
+
+def mapping_headers(mapping, platform: str) -> dict[str, str]:
+    """Header aliases (file header -> the platform's header) from the mapping's [headers] section."""
+    if mapping is None:
+        return {}
+    for attr in ("header_aliases", "headers_for"):
+        f = getattr(mapping, attr, None)
+        if callable(f):
+            try:
+                return dict(f(platform) or {})
+            except TypeError:
+                return dict(f() or {})
+    h = getattr(mapping, "headers", None)
+    if h is None and isinstance(mapping, dict):
+        h = mapping.get("headers")
+    if isinstance(h, dict):
+        if platform in h and isinstance(h[platform], dict):
+            return dict(h[platform])
+        return {k: v for k, v in h.items() if isinstance(v, str)}
+    return {}
+
+
+def rename_headers(df: pd.DataFrame, mapping) -> pd.DataFrame:
+    """Apply the mapping file's [headers] (``Mapping.rename_headers``) when there is one."""
+    f = getattr(mapping, "rename_headers", None)
+    if callable(f):
+        return f(df)
+    aliases = mapping_headers(mapping, "")
+    return df.rename(columns={k: v for k, v in aliases.items() if k in df.columns}) if aliases else df
+
+
+def mapping_option_name(mapping, attribute: str) -> str:
+    """The option name an attribute becomes (``[options]``); the attribute itself by default."""
+    if mapping is None:
+        return attribute
+    f = getattr(mapping, "option", None) if hasattr(mapping, "headers") else None
+    if callable(f):
+        return f(attribute) or attribute
+    f = getattr(mapping, "option_for", None)
+    if callable(f):
+        try:
+            v = f(attribute)
+        except Exception:  # noqa: BLE001 - a mapping without this attribute
+            v = None
+        return v or attribute
+    a = getattr(mapping, "attributes", None)
+    if isinstance(a, dict):
+        return a.get(attribute, attribute)
+    return attribute
+
+
+# =================================================================================================
+# writing
+# =================================================================================================
+
+def write_delimited(path: Path, header: list[str], rows: pd.DataFrame, *, delimiter: str) -> None:
+    """Write text rows (already in header order) atomically, UTF-8, LF, minimal quoting (column-wise)."""
+    text = rows.fillna("").astype(str)
+    text.columns = range(text.shape[1])  # by position: a header may repeat a name
+    body = csv_lines(text, delimiter=delimiter) if len(rows) else None
+    with atomic_write(path, "w", newline="") as fh:
+        fh.write(header_line(header, delimiter=delimiter) + "\n")
+        if body is not None:
+            fh.write("\n".join(body.to_pylist()) + "\n")
