@@ -188,3 +188,33 @@ def test_values_never_converted(tmp_path):
     p = write(tmp_path, "v.csv", "sku,barcode,price,flag\n00123,3.65275E+11,-1.50,TRUE\n")
     t = read_table(p)
     assert t.frame.iloc[0].tolist() == ["00123", "3.65275E+11", "-1.50", "TRUE"]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_csv_lines_match_python_csv_minimal_quoting(delimiter):
+    # the column-wise writer quotes exactly the cells Python's csv.QUOTE_MINIMAL quotes, and joins
+    # runs of all-empty columns (leading, inner, trailing) with the right number of delimiters
+    import csv
+    import io
+
+    import pyarrow as pa
+
+    from workbench.platforms.csvio import csv_lines
+    rows = [["", "a,b", "", "", 'say "hi"', "x", ""], ["", "line\nbreak", "", "", "é€", "semi;colon", ""],
+            ["", "tab\there", "", "", "", "cr\rx", ""]]
+    cols = {f"c{i}": pa.array([r[i] for r in rows]) for i in range(len(rows[0]))}
+    cols["c6"] = pa.array([None, None, None], type=pa.string())
+    got = csv_lines(pa.table(cols), delimiter=delimiter).to_pylist()
+    expected = []
+    for r in rows:
+        b = io.StringIO()
+        csv.writer(b, delimiter=delimiter, lineterminator="\r\n").writerow(r)
+        expected.append(b.getvalue()[:-2])
+    assert got == expected
+    empty = csv_lines(pa.table({"a": pa.array(["", ""]), "b": pa.array(["", ""])}), delimiter=delimiter)
+    assert empty.to_pylist() == [delimiter, delimiter]
+
+
+def test_lines_of_empty_cells_are_dropped(tmp_path):
+    p = write(tmp_path, "e.csv", "a,b,c\n1,,\n,,\n,2,\n")
+    assert read_table(p).frame.values.tolist() == [["1", "", ""], ["", "2", ""]]

@@ -336,3 +336,45 @@ def test_other_platform_extras_not_written(adapter, tmp_path):
     assert frame["Option1 name"].iloc[0] == "Title" and frame["Option1 value"].iloc[0] == "Default Title"
     assert frame["Price"].iloc[0] == "5.00"
     assert "extra_not_written" in set(adapter.write_issues["check"])
+
+
+# ---- validation at scale: column-wise, summarised ---------------------------------------------
+
+def _catalog_with_images(n_products, src):
+    from workbench.platforms.base import Catalog
+    pids = [f"p{i}" for i in range(n_products)]
+    return Catalog.from_frames(
+        products=pd.DataFrame({"product_id": pids, "handle": pids, "title": "T", "status": "active"}),
+        product_options=pd.DataFrame({"product_id": pids, "position": 1, "name": "Size"}),
+        variants=pd.DataFrame({"variant_id": [f"{p}#{k}" for p in pids for k in (1, 2)],
+                               "product_id": [p for p in pids for _ in (1, 2)], "position": [1, 2] * n_products,
+                               "price": "1", "sku": [f"{p}-{k}" for p in pids for k in (1, 2)]}),
+        variant_options=pd.DataFrame({"variant_id": [f"{p}#{k}" for p in pids for k in (1, 2)], "position": 1,
+                                      "value": ["S", "S"] + ["S", "M"] * (n_products - 1)}),
+        images=pd.DataFrame({"product_id": [p for p in pids for _ in (1, 2)], "position": [1, 2] * n_products,
+                             "src": [src(p, k) for p in pids for k in (1, 2)]}))
+
+
+def test_validation_relative_images_summarised(adapter):
+    cat = _catalog_with_images(30, lambda p, k: f"/m/b/{p}-{k}.jpg")
+    v = adapter.validate(cat)
+    img = v[v["check"] == "image_url_not_absolute"]
+    assert len(img) == 1                                  # one summary, not 60 rows
+    d = img["detail"].iloc[0]
+    assert "60 images of 30 products" in d and "'/m/b/p0-1.jpg'" in d and "relative paths" in d
+    assert "image_base_url" in img["hint"].iloc[0]
+    # duplicate combination: p0 has two variants "S"; the second is reported with its SKU
+    dup = v[v["check"] == "duplicate_combination"]
+    assert list(zip(dup["product"], dup["sku"])) == [("p0", "p0-2")]
+    assert dup["detail"].iloc[0] == "two variants have the same option values (S)"
+
+
+def test_validation_few_bad_images_one_issue_per_product(adapter):
+    cat = _catalog_with_images(3, lambda p, k: "https://cdn.example.com/x.jpg" if p == "p2" else f"/img/{p}-{k}.jpg")
+    img = adapter.validate(cat).query("check == 'image_url_not_absolute'")
+    assert list(img["product"]) == ["p0", "p1"]
+    assert img["detail"].iloc[0] == ("2 images (like '/img/p0-1.jpg') are not absolute http(s) URLs; "
+                                     "Shopify cannot fetch them")
+    one = _catalog_with_images(1, lambda p, k: "https://cdn.example.com/x.jpg" if k == 1 else "ftp://a.b/c.jpg")
+    img = adapter.validate(one).query("check == 'image_url_not_absolute'")
+    assert img["detail"].tolist() == ["image 'ftp://a.b/c.jpg' is not an absolute http(s) URL; Shopify cannot fetch it"]

@@ -302,11 +302,15 @@ def _to_frame(table: pa.Table, names: list[str]) -> pd.DataFrame:
     table = table.rename_columns(names)
     # drop rows where every cell is empty (pyarrow keeps lines like ",,,,")
     if table.num_rows and table.num_columns:
+        # usually the first column (an id, a SKU) is filled on every row: stop as soon as every row
+        # is known to hold something, so big files get no extra pass over all their columns
         nonempty = None
         for col in table.columns:
             m = pc.not_equal(pc.utf8_length(col), 0)
             nonempty = m if nonempty is None else pc.or_(nonempty, m)
-        if not pc.all(nonempty).as_py():
+            if pc.all(nonempty).as_py():
+                break
+        else:
             table = table.filter(nonempty)
     frame = table.to_pandas()
     for c in frame.columns:  # guarantee the pandas-3 "str" dtype even for empty tables
@@ -455,34 +459,91 @@ def read_table(path, *, delimiter: str | None = None, encoding: str | None = Non
 # --------------------------------------------------------------------------------------------------
 # writing
 
+def _string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, data bytes) of a string / large_string array without nulls (zero-copy views)."""
+    _, obuf, dbuf = arr.buffers()
+    odt = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(obuf, dtype=odt)[arr.offset: arr.offset + len(arr) + 1] if obuf is not None \
+        else np.zeros(1, dtype=odt)
+    data = np.frombuffer(dbuf, dtype=np.uint8) if dbuf is not None else np.zeros(0, dtype=np.uint8)
+    return offsets, data
+
+
+def _rows_with_bytes(arr: pa.Array, chars: bytes) -> np.ndarray:
+    """Sorted positions of the cells of ``arr`` holding any byte of ``chars`` (all ASCII): one numpy
+    pass over the array's data buffer instead of one string search per character."""
+    offsets, data = _string_buffers(arr)
+    if not len(arr) or offsets[-1] == offsets[0]:
+        return np.zeros(0, dtype=np.int64)
+    region = data[int(offsets[0]):int(offsets[-1])]
+    codes = np.frombuffer(chars, dtype=np.uint8)
+    low = region <= codes.max()                       # cheap pre-filter: all CSV specials are low bytes
+    cand = np.flatnonzero(low)
+    hit = cand[np.isin(region[cand], codes)] + int(offsets[0])
+    if not len(hit):
+        return np.zeros(0, dtype=np.int64)
+    rows = np.searchsorted(offsets, hit, side="right") - 1
+    return np.unique(rows)
+
+
+def _text_column(col) -> pa.Array:
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        arr = pc.cast(arr, pa.string())
+    if arr.null_count:
+        arr = pc.fill_null(arr, "")
+    return arr
+
+
 def csv_lines(frame, *, delimiter: str = ",") -> pa.Array:
     """One CSV line per row of ``frame`` (all cells text; nulls written empty), minimal quoting.
 
-    Column-wise (Arrow compute), so writing 300,000 rows stays fast. A cell is quoted only when it
-    holds the delimiter, a quote or a line break, as Python's ``csv.QUOTE_MINIMAL`` does.
+    Column-wise, so writing 300,000 rows stays fast: the cells needing quotes are found with one
+    numpy pass over each column's bytes and only those few are rewritten; runs of all-empty columns
+    are joined as one constant. A cell is quoted only when it holds the delimiter, a quote or a line
+    break, as Python's ``csv.QUOTE_MINIMAL`` does.
     """
-    cols = []
     table = frame if isinstance(frame, pa.Table) else None
     names = table.column_names if table is not None else list(frame.columns)
+    n_rows = table.num_rows if table is not None else len(frame)
+    specials = (delimiter + '"\n\r').encode("utf-8")
+    ascii_delim = len(delimiter) == 1 and delimiter.isascii()
+    parts: list = []          # arrays, or str for a run of empty columns
+    empty_run = 0
     for c in names:
         if table is not None:
-            arr = table.column(c).combine_chunks()
-            if not pa.types.is_string(arr.type):
-                arr = pc.cast(arr, pa.string())
+            arr = _text_column(table.column(c))
         else:
-            arr = pa.array(frame[c], type=pa.string(), from_pandas=True)
-        arr = pc.fill_null(arr, "")
-        needs = None
-        for ch in (delimiter, '"', "\n", "\r"):
-            m = pc.match_substring(arr, ch)
-            needs = m if needs is None else pc.or_(needs, m)
-        if pc.any(needs).as_py():
-            quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
-            arr = pc.if_else(needs, quoted, arr)
-        cols.append(arr)
-    if not cols:
-        return pa.array([""] * (table.num_rows if table is not None else len(frame)), type=pa.string())
-    return pc.binary_join_element_wise(*cols, delimiter)
+            arr = _text_column(pa.array(frame[c], type=pa.string(), from_pandas=True))
+        offsets, _ = _string_buffers(arr)
+        if not len(arr) or offsets[-1] == offsets[0]:
+            empty_run += 1
+            continue
+        if empty_run:
+            parts.append(delimiter * (empty_run - 1))
+            empty_run = 0
+        if ascii_delim:
+            rows = _rows_with_bytes(arr, specials)
+        else:
+            needs = None
+            for ch in (delimiter, '"', "\n", "\r"):
+                m = pc.match_substring(arr, ch)
+                needs = m if needs is None else pc.or_(needs, m)
+            rows = pc.indices_nonzero(needs).to_numpy(zero_copy_only=False)
+        if len(rows):
+            cells = pc.take(arr, pa.array(rows, type=pa.int64()))
+            quoted = pc.binary_join_element_wise('"', pc.replace_substring(cells, '"', '""'), '"', "")
+            mask = np.zeros(len(arr), dtype=bool)
+            mask[rows] = True
+            arr = pc.replace_with_mask(arr, pa.array(mask), quoted.cast(arr.type))
+        parts.append(arr)
+    if empty_run and parts:
+        parts.append(delimiter * (empty_run - 1))
+    if not any(not isinstance(p, str) for p in parts):
+        return pa.array([delimiter * max(len(names) - 1, 0)] * n_rows, type=pa.string())
+    if len(parts) == 1:
+        return parts[0]
+    return pc.binary_join_element_wise(*[pa.scalar(p) if isinstance(p, str) else p for p in parts], delimiter)
 
 
 def header_line(names, *, delimiter: str = ",") -> str:

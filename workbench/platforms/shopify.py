@@ -28,7 +28,7 @@ from ..errors import InputError
 from ..mapping import Mapping
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
-from .csvio import csv_lines, header_line, not_gtin, read_table, spreadsheet_mangled
+from .csvio import _string_buffers, csv_lines, header_line, not_gtin, read_table, spreadsheet_mangled
 
 __all__ = ["CURRENT_HEADER", "LEGACY_HEADER", "CUSTOMER_HEADER", "ShopifyAdapter", "write_redirects"]
 
@@ -895,13 +895,31 @@ def _atext(s: pd.Series) -> pa.Array:
     return pc.fill_null(arr, "")
 
 
+_TAKE_CACHE: dict = {}
+
+
 def _take(values: pa.Array, idx: np.ndarray, mask: np.ndarray) -> pa.Array:
-    """values[idx] where mask (and idx >= 0), '' elsewhere."""
-    sel = mask & (idx >= 0)
-    if len(values) == 0 or not sel.any():
+    """values[idx] where mask (and idx >= 0), '' elsewhere.
+
+    The Arrow index array of one (idx, mask) pair is built once and reused for the next columns
+    (the writer takes some 50 columns through the same four row layouts).
+    """
+    key = (id(idx), id(mask))
+    hit = _TAKE_CACHE.get("last", {}).get(key)
+    if hit is not None and hit[0] is idx and hit[1] is mask:
+        ind, any_sel = hit[2], hit[3]
+    else:
+        sel = mask & (idx >= 0)
+        any_sel = bool(sel.any())
+        ind = pa.array(np.where(sel, idx, 0), mask=~sel) if any_sel else None
+        cache = _TAKE_CACHE.setdefault("last", {})
+        if len(cache) > 8:
+            cache.clear()
+        cache[key] = (idx, mask, ind, any_sel)
+    if len(values) == 0 or not any_sel:
         return pa.array(np.full(len(idx), "", dtype=object), type=pa.string())
-    ind = pa.array(np.where(sel, idx, 0), mask=~sel)
-    return pc.fill_null(pc.take(values, ind), "")
+    out = pc.take(values, ind)
+    return pc.fill_null(out, "") if out.null_count else out
 
 
 def _index_of(keys: pd.Series, ids: pd.Series) -> np.ndarray:
@@ -1076,6 +1094,7 @@ def _product_rows(catalog: Catalog, dialect: str, issues: list):
     for _, h in sorted(extra_order):
         if h in extra_cols:
             columns[h] = extra_cols.pop(h)
+    _TAKE_CACHE.clear()
     return list(columns), columns, p_idx
 
 
@@ -1111,19 +1130,49 @@ def _customer_rows(catalog: Catalog) -> pd.DataFrame:
         "Tags": _text(c["tags"])})
 
 
+_TRIGGER_BYTES = np.frombuffer(b"=+-@\t\r", dtype=np.uint8)
+
+
+def _formula_candidates(arr: pa.Array) -> np.ndarray:
+    """Positions of the cells whose first byte is a formula trigger (``= + - @`` TAB CR): a numpy
+    look at the first byte of every cell, no per-cell Python."""
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if not len(arr):
+        return np.zeros(0, dtype=np.int64)
+    if arr.null_count:
+        arr = pc.fill_null(arr, "")
+    offsets, data = _string_buffers(arr)
+    starts = offsets[:-1].astype(np.int64)
+    nonempty = offsets[1:] > offsets[:-1]
+    if not nonempty.any():
+        return np.zeros(0, dtype=np.int64)
+    first = np.zeros(len(arr), dtype=np.uint8)
+    first[nonempty] = data[starts[nonempty]]
+    return np.flatnonzero(nonempty & np.isin(first, _TRIGGER_BYTES))
+
+
 def _neutralise(columns: dict[str, pa.Array]) -> tuple[dict[str, pa.Array], list[tuple[int, str, str]]]:
-    """Prefix formula-like cells with ``'`` (safeio.is_formula decides); also (row, column, old value)."""
+    """Prefix formula-like cells with ``'`` (safeio.is_formula decides); also (row, column, old value).
+
+    Candidates are found column-wise (first byte); only those few go through ``safeio.is_formula``.
+    """
     changed = []
     out = {}
     for name, arr in columns.items():
-        cand = pc.is_in(pc.utf8_slice_codeunits(arr, 0, 1), value_set=_TRIGGERS)
-        idx = pc.indices_nonzero(cand).to_numpy() if pc.any(cand).as_py() else []
-        hits = [int(i) for i in idx if safeio.is_formula(arr[int(i)].as_py())]
+        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+            arr = pc.fill_null(pc.cast(arr, pa.string()), "")
+        cand = _formula_candidates(arr)
+        hits = []
+        if len(cand):
+            vals = pc.take(arr, pa.array(cand, type=pa.int64())).to_pylist()
+            hits = [(int(i), v) for i, v in zip(cand, vals) if safeio.is_formula(v)]
         if hits:
+            arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
             mask = np.zeros(len(arr), dtype=bool)
-            mask[hits] = True
-            arr = pc.if_else(pa.array(mask), pc.binary_join_element_wise("'", arr, ""), arr)
-            changed += [(i, name, columns[name][i].as_py()) for i in hits]
+            mask[[i for i, _ in hits]] = True
+            repl = pa.array(["'" + v for _, v in hits], type=arr.type)
+            arr = pc.replace_with_mask(arr, pa.array(mask), repl)
+            changed += [(i, name, v) for i, v in hits]
         out[name] = arr
     return out, changed
 
@@ -1216,85 +1265,288 @@ def write_redirects(rows, path) -> Path:
 # --------------------------------------------------------------------------------------------------
 # validation
 
+#: Python's ``\s`` (``str.isspace``) as an RE2 class: RE2's own ``\s`` is ASCII-only and lacks ``\v``
+_WS = r"\t\n\x0b\x0c\r \x1c-\x1f\x85\p{Z}"
+_URL_RE2 = rf"^https?://[^/{_WS}]+\.[^/{_WS}]+(/[^{_WS}]*)?$"
+#: above this many products, a check that fires on many rows is reported as one summary issue
+_MAX_PER_PRODUCT = 20
+
+
+def _np_text(arr) -> np.ndarray:
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _issue_block(n: int, severity: str, product, check: str, detail, column="", sku="", hint="") -> pd.DataFrame:
+    """``n`` issue rows built column-wise; each field a scalar or an array of length ``n``."""
+    def col(v):
+        if isinstance(v, (pa.Array, pa.ChunkedArray)):
+            return _np_text(v)
+        if isinstance(v, np.ndarray):
+            return v.astype(object)
+        return np.full(n, v, dtype=object)
+
+    return pd.DataFrame({"severity": col(severity), "file": col(""), "line": np.full(n, None, dtype=object),
+                         "column": col(column), "product": col(product), "sku": col(sku), "check": col(check),
+                         "detail": col(detail), "hint": col(hint)})
+
+
+def _dup_mask(codes: np.ndarray) -> np.ndarray:
+    """True for every occurrence of a code after its first (``pandas.duplicated(keep="first")``)."""
+    mask = np.ones(len(codes), dtype=bool)
+    if len(codes):
+        _, first = np.unique(codes, return_index=True)
+        mask[first] = False
+    return mask
+
+
+def _codes(arr: pa.Array) -> np.ndarray:
+    """Integer codes of a string array (equal strings, equal codes)."""
+    enc = pc.dictionary_encode(arr)
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.combine_chunks()
+    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _sized(values: pa.Array, limit: int) -> pa.Array:
+    return pc.greater(pc.utf8_length(values), limit)
+
+
+def _grouped_issues(p_idx: np.ndarray, examples: np.ndarray, skus: np.ndarray, handles: np.ndarray, *,
+                    check: str, column: str, what: str, whats: str, hint: str) -> list[pd.DataFrame]:
+    """Issues for a check that can fire on very many rows (one per image, say).
+
+    ``p_idx`` (product position of each failing row, ascending), ``examples`` (the failing values).
+    Up to :data:`_MAX_PER_PRODUCT` products: one issue per product (the value itself when it has one
+    failing row, else the count and an example). More: one summary issue with the counts and an example.
+    """
+    if not len(p_idx):
+        return []
+    starts = np.flatnonzero(np.r_[True, p_idx[1:] != p_idx[:-1]])
+    counts = np.diff(np.r_[starts, len(p_idx)])
+    if len(starts) <= _MAX_PER_PRODUCT:
+        prods = handles[p_idx[starts]]
+        ex = [str(e)[:60] for e in examples[starts]]
+        detail = np.array([f"{what} '{e}' is not an absolute http(s) URL; Shopify cannot fetch it" if c == 1 else
+                           f"{c:,} {whats} (like '{e}') are not absolute http(s) URLs; Shopify cannot fetch them"
+                           for e, c in zip(ex, counts)], dtype=object)
+        sku = np.where(counts == 1, skus[starts], "").astype(object)
+        return [_issue_block(len(starts), "error", prods, check, detail, column, sku, hint)]
+    first = str(examples[0])[:60]
+    relative = str(examples[0]).strip().startswith("/")
+    kind = "relative paths" if relative else "not absolute http(s) URLs"
+    detail = (f"{len(p_idx):,} {whats} of {len(starts):,} products are {kind} like '{first}' "
+              f"(first products: {', '.join(str(h) for h in handles[p_idx[starts[:3]]])}); Shopify cannot fetch them")
+    return [_issue_block(1, "error", "", check, detail, column, "", hint)]
+
+
 def validate(catalog: Catalog) -> pd.DataFrame:
-    """Problems that would stop or damage a Shopify import (formats.md 1.4); empty when none."""
-    rows: list[dict] = []
+    """Problems that would stop or damage a Shopify import (formats.md 1.4); empty when none.
+
+    Column-wise (Arrow compute): no Python loop over products, variants or images. Checks that fire
+    on very many rows (relative image paths) are summarised instead of listed row by row.
+    """
+    blocks: list[pd.DataFrame] = []
     P = catalog.products
     V = catalog.variants
 
-    def add(sev, product, check, detail, column="", sku="", hint=""):
-        _issue(rows, sev, "", None, column, product, sku, check, detail, hint)
+    handles = _atext(P["handle"])
+    titles = _atext(P["title"])
+    pids = _atext(P["product_id"])
+    h_np = _np_text(handles)
+    n_p = len(handles)
 
-    handles = _text(P["handle"])
-    titles = _text(P["title"])
-    for h, t, pid in zip(handles, titles, _text(P["product_id"])):
-        if not h:
-            add("error", pid, "missing_handle", "the product has no handle", "handle")
-        elif len(h) > 255:
-            add("error", h, "handle_too_long", f"the handle has {len(h)} characters; Shopify allows 255", "handle")
-        if h and not _HANDLE_RE.match(h.lower()):
-            add("error", h, "bad_handle", "a handle may hold only letters, digits and dashes (no spaces, accents, "
-                "periods or other characters)", "handle", hint="use workbench.mapping.slugify")
-        if not t.strip():
-            add("error", h, "missing_title", "the product has no title", "title")
-        elif len(t) > 255:
-            add("error", h, "title_too_long", f"the title has {len(t)} characters; Shopify allows 255", "title")
-    dup = handles[handles.str.lower().duplicated(keep="first") & (handles != "")]
-    for h in dup:
-        add("error", h, "duplicate_handle", "two products share this handle; Shopify would merge or skip them", "handle")
-    for h, v in zip(handles, _text(P["vendor"])):
-        if v and len(v.strip()) < 2:
-            add("error", h, "vendor_too_short", f"vendor '{v}' is shorter than 2 characters", "vendor")
-    for h, tags in zip(handles, _text(P["tags"])):
-        if not tags:
-            continue
-        parts = [t.strip() for t in tags.split(",") if t.strip()]
-        if len(parts) > 250:
-            add("warning", h, "too_many_tags", f"{len(parts)} tags; Shopify keeps 250", "tags")
-        for t in parts:
-            if len(t) > 255:
-                add("warning", h, "tag_too_long", f"tag '{t[:30]}...' is over 255 characters", "tags")
-    handle_of = dict(zip(_text(P["product_id"]), handles))
+    def sel(mask) -> np.ndarray:
+        return pc.indices_nonzero(mask).to_numpy(zero_copy_only=False) if len(mask) else np.zeros(0, dtype=np.int64)
+
+    def add(idx: np.ndarray, severity, product, check, detail, column="", sku="", hint=""):
+        if len(idx):
+            blocks.append(_issue_block(len(idx), severity, product, check, detail, column, sku, hint))
+
+    def take(arr, idx):
+        return pc.take(arr, pa.array(idx, type=pa.int64()))
+
+    empty_h = pc.equal(handles, "")
+    i = sel(empty_h)
+    add(i, "error", take(pids, i), "missing_handle", "the product has no handle", "handle")
+    h_len = pc.utf8_length(handles)
+    i = sel(pc.greater(h_len, 255))
+    add(i, "error", take(handles, i), "handle_too_long",
+        pc.binary_join_element_wise("the handle has ", pc.cast(take(h_len, i), pa.string()),
+                                    " characters; Shopify allows 255", ""), "handle")
+    good = pc.match_substring_regex(pc.utf8_lower(handles), r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    i = sel(pc.and_(pc.invert(empty_h), pc.invert(good)))
+    add(i, "error", take(handles, i), "bad_handle",
+        "a handle may hold only letters, digits and dashes (no spaces, accents, periods or other characters)",
+        "handle", hint="use workbench.mapping.slugify")
+    blank_t = pc.equal(pc.utf8_trim_whitespace(titles), "")
+    i = sel(blank_t)
+    add(i, "error", take(handles, i), "missing_title", "the product has no title", "title")
+    t_len = pc.utf8_length(titles)
+    i = sel(pc.and_(pc.invert(blank_t), pc.greater(t_len, 255)))
+    add(i, "error", take(handles, i), "title_too_long",
+        pc.binary_join_element_wise("the title has ", pc.cast(take(t_len, i), pa.string()),
+                                    " characters; Shopify allows 255", ""), "title")
+    dup = _dup_mask(_codes(pc.utf8_lower(handles))) & ~empty_h.to_numpy(zero_copy_only=False)
+    i = np.flatnonzero(dup)
+    add(i, "error", h_np[i], "duplicate_handle", "two products share this handle; Shopify would merge or skip them",
+        "handle")
+    vendors = _atext(P["vendor"])
+    i = sel(pc.and_(pc.not_equal(vendors, ""), pc.less(pc.utf8_length(pc.utf8_trim_whitespace(vendors)), 2)))
+    add(i, "error", h_np[i], "vendor_too_short",
+        pc.binary_join_element_wise("vendor '", take(vendors, i), "' is shorter than 2 characters", ""), "vendor")
+    # tags: split on ",", stripped, empty parts ignored
+    tags = _atext(P["tags"])
+    if n_p and pc.any(pc.not_equal(tags, "")).as_py():
+        parts = pc.split_pattern(tags, ",")
+        flat = pc.utf8_trim_whitespace(pc.list_flatten(parts))
+        owner = pc.list_parent_indices(parts).to_numpy(zero_copy_only=False)
+        keep = pc.not_equal(flat, "")
+        flat = pc.filter(flat, keep)
+        owner = owner[keep.to_numpy(zero_copy_only=False)]
+        n_tags = np.bincount(owner, minlength=n_p)
+        i = np.flatnonzero(n_tags > 250)
+        add(i, "warning", h_np[i], "too_many_tags",
+            np.array([f"{c} tags; Shopify keeps 250" for c in n_tags[i]], dtype=object), "tags")
+        j = sel(_sized(flat, 255))
+        add(j, "warning", h_np[owner[j]], "tag_too_long",
+            pc.binary_join_element_wise("tag '", pc.utf8_slice_codeunits(take(flat, j), 0, 30),
+                                        "...' is over 255 characters", ""), "tags")
+
+    def handle_of(keys: pd.Series) -> np.ndarray:
+        """Handle of each product id (the id itself when it is not a product)."""
+        at = _index_of(keys, P["product_id"])
+        k = _np_text(_atext(keys))
+        return np.where(at >= 0, h_np[np.maximum(at, 0)] if n_p else k, k).astype(object)
+
     po = catalog.product_options
     if len(po):
-        counts = po.groupby("product_id").size()
-        for pid, c in counts[counts > MAX_OPTIONS].items():
-            add("error", handle_of.get(pid, pid), "too_many_options", f"{c} options; Shopify allows {MAX_OPTIONS}")
-        for pid, name in zip(po["product_id"], _text(po["name"])):
-            if len(name) > 255:
-                add("error", handle_of.get(pid, pid), "option_name_too_long", "an option name is over 255 characters")
+        pid_c, cnt = np.unique(_np_text(_atext(po["product_id"])).astype(str), return_counts=True)
+        many = cnt > MAX_OPTIONS
+        if many.any():
+            ids = pd.Series(pid_c[many], dtype=object)
+            add(np.flatnonzero(many), "error", handle_of(ids), "too_many_options",
+                np.array([f"{c} options; Shopify allows {MAX_OPTIONS}" for c in cnt[many]], dtype=object))
+        i = sel(_sized(_atext(po["name"]), 255))
+        if len(i):
+            add(i, "error", handle_of(po["product_id"].iloc[i]), "option_name_too_long",
+                "an option name is over 255 characters")
     if len(V):
-        vc = V.groupby("product_id").size()
-        for pid, c in vc[vc > MAX_VARIANTS].items():
-            add("error", handle_of.get(pid, pid), "too_many_variants", f"{c} variants; Shopify allows {MAX_VARIANTS}")
-        missing_p = set(P["product_id"]) - set(V["product_id"])
-        for pid in sorted(missing_p):
-            add("error", handle_of.get(pid, pid), "missing_price", "the product has no variant, so no price")
-        null_price = V["price"].isna()
-        for pid, sku in zip(V.loc[null_price, "product_id"], _text(V.loc[null_price, "sku"])):
-            add("error", handle_of.get(pid, pid), "missing_price", "a variant has no price", "price", sku)
+        v_pid = _atext(V["product_id"])
+        pid_c, cnt = np.unique(_np_text(v_pid).astype(str), return_counts=True)
+        many = cnt > MAX_VARIANTS
+        if many.any():
+            ids = pd.Series(pid_c[many], dtype=object)
+            add(np.flatnonzero(many), "error", handle_of(ids), "too_many_variants",
+                np.array([f"{c} variants; Shopify allows {MAX_VARIANTS}" for c in cnt[many]], dtype=object))
+        no_var = pc.unique(pc.filter(pids, pc.invert(pc.is_in(pids, value_set=v_pid))))
+        no_var = pc.take(no_var, pc.sort_indices(no_var))
+        if len(no_var):
+            ids = pd.Series(_np_text(no_var), dtype=object)
+            add(np.arange(len(ids)), "error", handle_of(ids), "missing_price", "the product has no variant, so no price")
+        skus = _atext(V["sku"])
+        i = np.flatnonzero(V["price"].isna().to_numpy())
+        if len(i):
+            add(i, "error", handle_of(V["product_id"].iloc[i]), "missing_price", "a variant has no price", "price",
+                _np_text(take(skus, i)))
         vo = catalog.variant_options
         if len(vo):
-            combo = vo.sort_values(["variant_id", "position"]).groupby("variant_id")["value"].agg(
-                lambda s: "\x1f".join(map(str, s)))
-            vv = V[["variant_id", "product_id", "sku"]].assign(combo=_lookup(V["variant_id"], combo.to_dict()))
-            d = vv[vv.duplicated(["product_id", "combo"], keep="first")]
-            for pid, sku, cmb in zip(d["product_id"], _text(d["sku"]), d["combo"]):
-                add("error", handle_of.get(pid, pid), "duplicate_combination",
-                    f"two variants have the same option values ({cmb.replace(chr(31), ' / ')})", sku=sku)
-    elif len(P):
-        for pid in P["product_id"]:
-            add("error", handle_of.get(pid, pid), "missing_price", "the product has no variant, so no price")
-    for pid, src in zip(catalog.images["product_id"], _text(catalog.images["src"])):
-        if not _URL_RE.match(src.strip()):
-            add("error", handle_of.get(pid, pid), "image_url_not_absolute",
-                f"image '{src[:60]}' is not an absolute http(s) URL; Shopify cannot fetch it", "src",
-                hint="set [urls] image_base_url in the mapping file")
-    for pid, src, sku in zip(V["product_id"], _text(V["image_src"]), _text(V["sku"])):
-        if src and not _URL_RE.match(src.strip()):
-            add("error", handle_of.get(pid, pid), "image_url_not_absolute",
-                f"variant image '{src[:60]}' is not an absolute http(s) URL", "image_src", sku)
-    return issues_frame(rows)
+            combo_id, combo = _combinations(V["variant_id"], vo)
+            key = _codes(v_pid) * (int(combo_id.max(initial=0)) + 1) + combo_id
+            i = np.flatnonzero(_dup_mask(key))
+            if len(i):
+                add(i, "error", handle_of(V["product_id"].iloc[i]), "duplicate_combination",
+                    np.array([f"two variants have the same option values ({combo(j)})" for j in i], dtype=object),
+                    sku=_np_text(take(skus, i)))
+    elif n_p:
+        add(np.arange(n_p), "error", handle_of(P["product_id"]), "missing_price",
+            "the product has no variant, so no price")
+    # image URLs: relative paths usually fire on every image, so they are grouped per product or summarised
+    hint = "relative paths need a base: set [urls] image_base_url in the mapping file"
+    images = catalog.images
+    if len(images):
+        src = _atext(images["src"])
+        bad = pc.invert(pc.match_substring_regex(pc.utf8_trim_whitespace(src), _URL_RE2, ignore_case=True))
+        i = sel(bad)
+        if len(i):
+            p_at = _index_of(images["product_id"].iloc[i], P["product_id"])
+            handle = handle_of(images["product_id"].iloc[i])
+            # order by product (file order of products), unknown products last
+            order = np.lexsort((np.arange(len(i)), np.where(p_at >= 0, p_at, n_p)))
+            grp = _codes(take(_atext(images["product_id"]), i[order]))
+            blocks.extend(_grouped_issues(_dense_runs(grp), _np_text(take(src, i[order])),
+                                          np.full(len(i), "", dtype=object), handle[order][_first_of(grp)],
+                                          check="image_url_not_absolute", column="src", what="image",
+                                          whats="images", hint=hint))
+    if len(V):
+        vsrc = _atext(V["image_src"])
+        bad = pc.and_(pc.not_equal(vsrc, ""),
+                      pc.invert(pc.match_substring_regex(pc.utf8_trim_whitespace(vsrc), _URL_RE2, ignore_case=True)))
+        i = sel(bad)
+        if len(i):
+            handle = handle_of(V["product_id"].iloc[i])
+            p_at = _index_of(V["product_id"].iloc[i], P["product_id"])
+            order = np.lexsort((np.arange(len(i)), np.where(p_at >= 0, p_at, n_p)))
+            grp = _codes(take(v_pid, i[order]))
+            blocks.extend(_grouped_issues(_dense_runs(grp), _np_text(take(vsrc, i[order])),
+                                          _np_text(take(_atext(V["sku"]), i[order])), handle[order][_first_of(grp)],
+                                          check="image_url_not_absolute", column="image_src", what="variant image",
+                                          whats="variant images", hint=hint))
+    if not blocks:
+        return issues_frame()
+    out = pd.concat(blocks, ignore_index=True)
+    return out.astype({"line": "Int64"})
+
+
+def _combinations(variant_ids: pd.Series, vo: pd.DataFrame):
+    """Per variant (rows of ``variant_ids``): an integer id of its option values in position order (equal
+    values, equal id; none -> one id of its own), and a function giving the values of row j as text."""
+    n = len(variant_ids)
+    vid = pa.concat_arrays([_atext(variant_ids), _atext(vo["variant_id"])])
+    codes = _codes(vid)
+    v_code, o_code = codes[:n], codes[n:]
+    val = _atext(vo["value"])
+    val_code = _codes(val)
+    pos = vo["position"].to_numpy(dtype="int64", na_value=np.iinfo(np.int64).max)
+    order = np.lexsort((np.arange(len(o_code)), pos, o_code))
+    oc = o_code[order]
+    start = np.r_[True, oc[1:] != oc[:-1]] if len(oc) else np.zeros(0, dtype=bool)
+    rank = np.arange(len(oc)) - np.maximum.accumulate(np.where(start, np.arange(len(oc)), 0))
+    width = int(rank.max(initial=-1)) + 1
+    ncode = int(codes.max(initial=-1)) + 1
+    mat = np.full((ncode, max(width, 1)), -1, dtype=np.int64)
+    mat[oc, rank] = val_code[order]
+    val_of = mat[v_code]
+    base = int(val_code.max(initial=-1)) + 2
+    if not n:
+        combo_id = np.zeros(0, dtype=np.int64)
+    elif base ** val_of.shape[1] < 2 ** 62:  # one integer per combination, then dense ids
+        flat = np.zeros(n, dtype=np.int64)
+        for k in range(val_of.shape[1]):
+            flat = flat * base + (val_of[:, k] + 1)
+        _, combo_id = np.unique(flat, return_inverse=True)
+    else:
+        _, combo_id = np.unique(val_of, axis=0, return_inverse=True)
+    combo_id = np.asarray(combo_id).reshape(-1).astype(np.int64)
+    dict_vals = pc.unique(val)  # dictionary_encode order = first-appearance order = unique() order
+
+    def text(j: int) -> str:
+        return " / ".join(str(dict_vals[int(c)].as_py()) for c in val_of[j] if c >= 0)
+
+    return combo_id, text
+
+
+def _dense_runs(codes: np.ndarray) -> np.ndarray:
+    """0, 0, 1, 1, 1, 2, ... : the run number of each element (runs of equal codes)."""
+    if not len(codes):
+        return codes
+    return np.cumsum(np.r_[False, codes[1:] != codes[:-1]])
+
+
+def _first_of(codes: np.ndarray) -> np.ndarray:
+    """Positions of the first element of every run of equal codes."""
+    if not len(codes):
+        return codes
+    return np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
 
 
 register(NAME, ShopifyAdapter)
