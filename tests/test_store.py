@@ -110,3 +110,33 @@ def test_two_processes_writing_at_once_both_land(store):
         p.join(10)
     assert outcomes == ["ok", "ok"]
     assert store.counts()["supplier_payments"] == 100
+
+
+def test_reads_share_a_lingering_connection_that_is_closed_after_use(store):
+    from workbench import store as store_mod
+    quick = Store(store.path, linger=0.2)
+    assert quick.counts()["orders"] == 0
+    assert store.path in store_mod._READERS._open          # kept warm for the next read
+    quick.write("supplier_payments", frame(["p1"]))        # a write in the same process closes it first
+    assert quick.read("supplier_payments")["payment_id"].tolist() == ["p1"]
+    time.sleep(0.6)
+    assert store.path not in store_mod._READERS._open      # and it goes once idle: writers elsewhere get in
+
+
+def _write_one(path, result):
+    try:
+        Store(path, timeout=30).write("supplier_payments", frame(["late"]))
+        result.put("ok")
+    except Exception as exc:  # pragma: no cover
+        result.put(repr(exc))
+
+
+def test_a_writer_in_another_process_gets_in_after_the_linger(store):
+    Store(store.path, linger=1.0).counts()
+    ctx = mp.get_context("spawn")
+    result = ctx.Queue()
+    p = ctx.Process(target=_write_one, args=(str(store.path), result))
+    p.start()
+    assert result.get(timeout=60) == "ok"
+    p.join(10)
+    assert "late" in Store(store.path, linger=0).read("supplier_payments")["payment_id"].tolist()

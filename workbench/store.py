@@ -10,6 +10,7 @@ The file is ``--db`` / ``WORKBENCH_DB`` / ``data/workbench.duckdb`` under the pr
 from __future__ import annotations
 
 import os
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,15 @@ from .errors import SchemaError, StoreBusyError, StoreCorruptError, StoreError, 
 __all__ = ["DEFAULT_TIMEOUT", "MIGRATIONS", "Store", "default_path", "project_root"]
 
 DEFAULT_TIMEOUT = float(os.environ.get("WORKBENCH_DB_TIMEOUT", "30"))
+#: Seconds a read-only connection stays open after its last use, so reports run back to back
+#: (a notebook, a dashboard redraw) reuse DuckDB's warm cache; then it is closed and the file is
+#: free for writers again. 0 closes at once.
+DEFAULT_LINGER = float(os.environ.get("WORKBENCH_DB_LINGER", "2"))
+
+
+def _quiet(con: duckdb.DuckDBPyConnection) -> None:
+    """No progress bar on stdout: long queries would print it into notebooks and reports."""
+    con.execute("SET enable_progress_bar = false")
 _META = "_workbench_meta"
 
 #: version -> list of SQL statements that bring a file from ``version - 1`` to ``version``.
@@ -77,11 +87,15 @@ class Store:
         The DuckDB file; see :func:`default_path`.
     timeout : float
         Seconds to wait for a busy file before giving up.
+    linger : float
+        Seconds a read-only connection stays open after use (see :data:`DEFAULT_LINGER`).
     """
 
-    def __init__(self, path: str | os.PathLike | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, path: str | os.PathLike | None = None, *, timeout: float = DEFAULT_TIMEOUT,
+                 linger: float = DEFAULT_LINGER) -> None:
         self.path = Path(path).expanduser().resolve() if path else default_path()
         self.timeout = timeout
+        self.linger = linger
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -96,18 +110,30 @@ class Store:
                     f"No workbench store at {self.path}. Run `workbench demo` to create the demo shop, "
                     f"or point WORKBENCH_DB / --db at your store file.")
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        if read_only and self.linger > 0:
+            with _READERS.borrow(self) as con:
+                yield con
+            return
+        if not read_only:
+            _READERS.close(self.path)  # one process cannot hold the file read-only and read-write
         con = self._open(read_only)
         try:
             yield con
         finally:
             con.close()
 
+    def release(self) -> None:
+        """Close this process's lingering read connection now (frees the file for writers)."""
+        _READERS.close(self.path)
+
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + self.timeout
         delay = 0.05
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=read_only)
+                con = duckdb.connect(str(self.path), read_only=read_only)
+                _quiet(con)
+                return con
             except duckdb.IOException as exc:
                 if _is_lock_error(exc):
                     if time.monotonic() >= deadline:
@@ -252,3 +278,62 @@ class Store:
         with self.connect() as con:
             self.require_schema(con)
             return {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0] for name in schema.TABLES}
+
+
+class _LingeringReaders:
+    """One read-only DuckDB connection per file and process, closed ``linger`` seconds after last use.
+
+    Each use gets its own cursor (temporary tables and registered views die with it); the parent
+    connection keeps DuckDB's buffer cache warm between uses.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: dict[Path, list] = {}  # path -> [connection, users, last_used, linger]
+
+    @contextmanager
+    def borrow(self, store: "Store") -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._lock:
+            entry = self._open.get(store.path)
+            if entry is None:
+                entry = self._open[store.path] = [store._open(True), 0, 0.0, store.linger]
+            entry[1] += 1
+        cur = entry[0].cursor()
+        _quiet(cur)
+        try:
+            yield cur
+        finally:
+            cur.close()
+            with self._lock:
+                entry[1] -= 1
+                entry[2] = time.monotonic()
+            timer = threading.Timer(store.linger + 0.05, self._close_idle, args=(store.path,))
+            timer.daemon = True
+            timer.start()
+
+    def _close_idle(self, path: Path) -> None:
+        with self._lock:
+            entry = self._open.get(path)
+            if entry and entry[1] == 0 and time.monotonic() - entry[2] >= entry[3]:
+                del self._open[path]
+                entry[0].close()
+
+    def close(self, path: Path, timeout: float = DEFAULT_TIMEOUT) -> None:
+        """Close the lingering connection to ``path`` (waits for current users to finish)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                entry = self._open.get(path)
+                if entry is None:
+                    return
+                if entry[1] == 0:
+                    del self._open[path]
+                    entry[0].close()
+                    return
+            if time.monotonic() > deadline:
+                raise StoreBusyError(f"The store {path} is still being read by this program; "
+                                     f"finish reading before writing to it.")
+            time.sleep(0.01)
+
+
+_READERS = _LingeringReaders()
