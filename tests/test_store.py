@@ -140,3 +140,26 @@ def test_a_writer_in_another_process_gets_in_after_the_linger(store):
     assert result.get(timeout=60) == "ok"
     p.join(10)
     assert "late" in Store(store.path, linger=0).read("supplier_payments")["payment_id"].tolist()
+
+
+def test_an_older_store_is_migrated_in_place(store):
+    store.write("order_lines", pd.DataFrame({"line_id": ["l1"], "order_id": ["o1"], "quantity": [2],
+                                             "price": ["9.50"]}))
+    with duckdb.connect(str(store.path)) as con:   # make it look like a schema-1 file
+        con.execute('ALTER TABLE order_lines DROP COLUMN supplier_unit_cost')
+        con.execute('ALTER TABLE order_lines DROP COLUMN supplier_currency')
+        con.execute("UPDATE _workbench_meta SET value = '1' WHERE key = 'schema_version'")
+    old = Store(store.path, linger=0)
+    assert old.schema_version() == 1
+    old.init()
+    assert old.schema_version() == schema.SCHEMA_VERSION == 2
+    lines = old.read("order_lines")
+    assert lines["price"].tolist() == [Decimal("9.5")] and lines["supplier_currency"].isna().all()
+
+
+def test_a_store_from_a_newer_workbench_is_refused(store):
+    from workbench.errors import StoreError
+    with duckdb.connect(str(store.path)) as con:
+        con.execute("UPDATE _workbench_meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="newer workbench"):
+        Store(store.path, linger=0).init()

@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 #: Bumped whenever a table changes; the store migrates older files (see ``store.MIGRATIONS``).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MONEY = pa.decimal128(18, 4)
 TS = pa.timestamp("us", tz="UTC")
@@ -259,7 +259,11 @@ _TABLES: list[Table] = [
        C("unit_cost", MONEY, check=NONNEGATIVE, doc="cost snapshot at the time of sale"),
        C("supplier_id", STR, doc="supplier snapshot at the time of sale"),
        C("gift_card", BOOL),
-       C("requires_shipping", BOOL)),
+       C("requires_shipping", BOOL),
+       # schema 2: what we owe the supplier per unit, in the supplier's currency (unit_cost is in
+       # the order's currency, for margins); new columns go last so older files migrate in place.
+       C("supplier_unit_cost", MONEY, check=NONNEGATIVE, doc="supplier's cost snapshot in its currency"),
+       C("supplier_currency", STR, check=CURRENCY)),
     _t("refunds", ("refund_id",), "Refunds; line items in refund_lines.",
        C("refund_id", STR, True),
        C("order_id", STR, True),

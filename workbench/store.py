@@ -38,7 +38,10 @@ def _quiet(con: duckdb.DuckDBPyConnection) -> None:
 _META = "_workbench_meta"
 
 #: version -> list of SQL statements that bring a file from ``version - 1`` to ``version``.
-MIGRATIONS: dict[int, list[str]] = {}
+MIGRATIONS: dict[int, list[str]] = {
+    2: ['ALTER TABLE "order_lines" ADD COLUMN IF NOT EXISTS "supplier_unit_cost" DECIMAL(18,4)',
+        'ALTER TABLE "order_lines" ADD COLUMN IF NOT EXISTS "supplier_currency" VARCHAR'],
+}
 
 
 def project_root() -> Path:
