@@ -143,6 +143,7 @@ def test_a_writer_in_another_process_gets_in_after_the_linger(store):
 
 
 def test_an_older_store_is_migrated_in_place(store):
+    from workbench.errors import StoreError
     store.write("order_lines", pd.DataFrame({"line_id": ["l1"], "order_id": ["o1"], "quantity": [2],
                                              "price": ["9.50"]}))
     with duckdb.connect(str(store.path)) as con:   # make it look like a schema-1 file
@@ -151,6 +152,8 @@ def test_an_older_store_is_migrated_in_place(store):
         con.execute("UPDATE _workbench_meta SET value = '1' WHERE key = 'schema_version'")
     old = Store(store.path, linger=0)
     assert old.schema_version() == 1
+    with pytest.raises(StoreError, match="workbench init"):
+        old.read("order_lines")
     old.init()
     assert old.schema_version() == schema.SCHEMA_VERSION == 2
     lines = old.read("order_lines")

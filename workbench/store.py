@@ -190,12 +190,19 @@ class Store:
         return int(row[0][0]) if row else None
 
     def require_schema(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Fail clearly when the open file is a DuckDB file but not a workbench store."""
+        """Fail clearly when the open file is not a workbench store of this version."""
         try:
-            con.execute(f"SELECT value FROM \"{_META}\" WHERE key = 'schema_version'").fetchall()
+            row = con.execute(f"SELECT value FROM \"{_META}\" WHERE key = 'schema_version'").fetchall()
         except duckdb.CatalogException:
             raise StoreCorruptError(f"The file {self.path} is a DuckDB file but not a workbench store "
                                     f"(no schema version). Run `workbench demo` or `workbench init`.") from None
+        version = int(row[0][0]) if row else 0
+        if version < schema.SCHEMA_VERSION:
+            raise StoreError(f"The store {self.path} was made by an older workbench (schema {version}). "
+                             f"Run `workbench init` once to update it (nothing is lost).")
+        if version > schema.SCHEMA_VERSION:
+            raise StoreError(f"The store {self.path} was written by a newer workbench (schema {version}); "
+                             f"update the workbench package.")
 
     # ---- writing ------------------------------------------------------------------------------
     def write(self, name: str, frame: pd.DataFrame | pa.Table, *, mode: str = "upsert") -> int:
