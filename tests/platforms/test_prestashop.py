@@ -174,3 +174,48 @@ def test_empty_name_is_an_input_error(tmp_path):
     with pytest.raises(InputError) as exc:
         platforms.get("prestashop").read([bad])
     assert exc.value.row == 2 and exc.value.column == "Name *"
+
+
+def test_write_catalog_without_images_categories_or_extra(tmp_path, both):
+    """All-null/empty tables (no images, no categories, no features) used to crash the writer."""
+    import dataclasses
+    c = both.catalog
+    bare = dataclasses.replace(c, images=c.images.iloc[0:0], collections=c.collections.iloc[0:0],
+                               collection_products=c.collection_products.iloc[0:0], extra=c.extra.iloc[0:0],
+                               variants=c.variants.assign(image_src=None))
+    a = platforms.get("prestashop")
+    again = a.read(a.write(bare, tmp_path)).catalog.counts()
+    assert (again["products"], again["variants"], again["images"], again["collections"]) == (7, 29, 0, 0)
+
+
+def test_write_keeps_image_order_and_points_combinations_at_positions(tmp_path):
+    """A non-PrestaShop catalog: every image on the product row (cover first), combinations by position."""
+    import csv
+    woo = SAMPLES.parent / "woocommerce" / "sample_products.csv"
+    src = platforms.get("woocommerce").read([woo]).catalog
+    a = platforms.get("prestashop")
+    paths = a.write(src, tmp_path)
+    combos = list(csv.reader(paths[1].read_text(encoding="utf-8").splitlines()[1:], delimiter=";"))
+    assert all(row[18] == "" and row[17] != "" for row in combos if row[0])  # Image URLs empty, position set
+    back = a.read(paths).catalog
+    assert back.images["src"].tolist() == src.images["src"].tolist()        # same order, same cover
+    hoodie = src.products.set_index("title").loc["Hoodie", "product_id"]
+    want = src.variants[src.variants["product_id"] == hoodie]["image_src"].tolist()
+    bid = back.products.set_index("title").loc["Hoodie", "product_id"]
+    assert back.variants[back.variants["product_id"] == bid]["image_src"].tolist() == want
+
+
+def test_read_image_position_when_urls_are_empty(tmp_path):
+    lines = COMBOS.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(";")                     # product 1, Blue/16GB
+    cells[17], cells[18], cells[19] = "2", "", ""   # position 2 of the product row's images
+    cells2 = lines[2].split(";")
+    cells2[17], cells2[18], cells2[19] = "9", "", ""  # product 1 has 2 images: unknown position
+    f = tmp_path / "combinations_import.csv"
+    f.write_text("\n".join([lines[0], ";".join(cells), ";".join(cells2), *lines[3:]]) + "\n", encoding="utf-8")
+    r = platforms.get("prestashop").read([PRODUCTS, f])
+    v = r.catalog.variants.set_index("variant_id")
+    assert v.loc["1#1", "image_src"] == "http://localhost/prestashop/img/p/2/3/23.jpg"
+    assert v["image_src"].isna()["1#2"]
+    unknown = r.issues[r.issues["check"] == "image_position_unknown"]
+    assert len(unknown) == 1 and unknown["line"].iloc[0] == 3

@@ -145,7 +145,11 @@ _C_MAPPED = {
     "weight_impact": ("variants.weight", "product weight + impact"),
     "image_urls": ("variants.image_src, images.src", "first URL; all are added to the product's images"),
     "image_alts": ("images.alt", ""),
+    "image_position": ("variants.image_src, extra:prestashop.image_position",
+                       "used when Image URLs is empty: the product image at that position (as PrestaShop does)"),
 }
+# Combination columns also kept in extra although mapped (so a write-back is exact).
+_C_ALSO_EXTRA = {"image_position"}
 
 
 def _positional(table, keys: list[str], header: list[str], kind: str) -> pd.DataFrame:
@@ -310,6 +314,7 @@ class PrestaShopAdapter(Adapter):
             parts.append(cv)
             extra_parts.append(cextra)
         variants_all = pd.concat(parts, ignore_index=True)
+        self._images_by_position(variants_all, Pk, pid, issues)
         # order: products in file order, then variants in file order
         order = pd.Series(range(len(pid)), index=pid.to_numpy())
         variants_all["_p"] = variants_all["product_id"].map(order)
@@ -433,6 +438,31 @@ class PrestaShopAdapter(Adapter):
         return pd.Series([mapping.product_url(id=i, handle=h, rewrite=r, sku=k, ean13=e)
                           for i, h, r, k, e in zip(ids, handles, P["url_rewritten"], P["reference"], P["ean13"])],
                          dtype=object)
+
+    def _images_by_position(self, V: pd.DataFrame, P: pd.DataFrame, pid: pd.Series, issues: list) -> None:
+        """A combination without ``Image URLs`` but with an ``Image position`` shows the product image at
+        that position (1-based, in the order of the product row's ``Image URLs``), as PrestaShop's
+        importer does (URLs win when both are given). An unknown position: warning, no variant image."""
+        if "_img_pos" not in V.columns:
+            return
+        need = V["image_src"].isna() & V["_img_pos"].fillna("").astype(str).str.match(r"^\d+(,|$)")
+        if not need.any():
+            return
+        urls = split_items(P["image_urls"])
+        urls["product_id"] = pid.iloc[urls["row"]].to_numpy()
+        urls["pos"] = (urls.groupby("row").cumcount() + 1).astype(str)
+        at = dict(zip(zip(urls["product_id"], urls["pos"]), urls["item"]))
+        for i in np.flatnonzero(need.to_numpy()):
+            first = str(V["_img_pos"].iloc[i]).split(",")[0].strip()
+            src = at.get((V["product_id"].iloc[i], first))
+            if src is None:
+                issues.append(issue("warning", V["file"].iloc[i], int(V["line"].iloc[i]), "Image position",
+                                    "image_position_unknown",
+                                    f"the product has no image at position {first}; the combination has no image",
+                                    "give the image URL, or the position of one of the product's images",
+                                    sku=V["sku"].iloc[i]))
+            else:
+                V.iloc[i, V.columns.get_loc("image_src")] = src
 
     def _apply_tax_rates(self, V: pd.DataFrame, base: pd.DataFrame, mapping, pfile, hdr, issues) -> None:
         """With ``[tax_rates]`` in the mapping, add the rule's percent to the tax-excluded prices
@@ -590,6 +620,7 @@ class PrestaShopAdapter(Adapter):
             "taxable": b.loc[C["product_id"], "taxable"].to_numpy(),
             "requires_shipping": b.loc[C["product_id"], "requires_shipping"].to_numpy(),
             "image_src": none_if_empty(first_url), "source_id": (C["_row"] + 1).astype(str).to_numpy(),
+            "_img_pos": C["image_position"].str.strip().to_numpy(),
             "line": C["line"].to_numpy(),
             "file": cfile, "title": b.loc[C["product_id"], "title"].to_numpy(),
         })
@@ -616,7 +647,7 @@ class PrestaShopAdapter(Adapter):
         comb_images = pd.DataFrame({"product_id": pid.iloc[ci["row"]].to_numpy(), "src": ci["item"].to_numpy(),
                                     "alt": ci["alt"].to_numpy()})
         # extra per variant + the product's attribute group cell (types and positions)
-        ext_cols = {chdr[k]: k for k in C_KEYS if k not in _C_MAPPED}
+        ext_cols = {chdr[k]: k for k in C_KEYS if k not in _C_MAPPED or k in _C_ALSO_EXTRA}
         named = C.rename(columns={k: chdr[k] for k in C_KEYS})
         ext = extra_columns(named, ext_cols, entity="variant", ids=vid, namespace=self.name)
         upc_extra = extra_columns(C[(ean != "") & (upc != "")], {"upc": "upc"}, entity="variant",
@@ -667,7 +698,11 @@ class PrestaShopAdapter(Adapter):
         Layouts and headers exactly as PrestaShop's samples (67 and 24 columns, ``;``, UTF-8).
         Product IDs: the PrestaShop IDs when the catalog came from PrestaShop, else 1..n (import with
         "Force all ID numbers" on an empty shop so the combinations file finds its products).
-        The base price is the lowest variant price; each combination's impact is its price minus it.
+        The base price is the source's tax-excluded base when not above any variant price, else the
+        lowest variant price; each combination's impact is its price minus it. Images: every image on
+        the product row in order (cover first); a combination points at its image by ``Image position``,
+        except a PrestaShop source's combination image URLs, written back as they were.
+        Works on empty tables (no images, categories or features): lookups go through :func:`_map_text`.
         """
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -682,7 +717,7 @@ class PrestaShopAdapter(Adapter):
 
         def pget(key: str) -> pd.Series:
             if key in pext.columns:
-                return P["product_id"].map(pext[key]).fillna("").astype(str)
+                return _map_text(P["product_id"], pext[key])
             return pd.Series("", index=P.index, dtype=object)
 
         # IDs
@@ -712,12 +747,20 @@ class PrestaShopAdapter(Adapter):
         cp["title"] = cp["collection_id"].map(cols)
         cats = cp.groupby("product_id", sort=False)["title"].agg(",".join)
         im = catalog.images.sort_values(["product_id", "position"])
-        # images that a combination row carries are imported through it; listing them on the
-        # product row too would download them twice
-        vimg = V[V["product_id"].isin(set(catalog.product_options["product_id"]))][["product_id", "image_src"]]
-        vimg = vimg.dropna().drop_duplicates().rename(columns={"image_src": "src"}).assign(_v=True)
-        im = im.merge(vimg, on=["product_id", "src"], how="left")
-        im = im[im["_v"].isna()]
+        # Combination rows read from PrestaShop carry their own image URLs (raw cells, written back
+        # as they were): those images are imported through them and left off the product row (else
+        # PrestaShop downloads them twice). Every other image stays on the product row in order (the
+        # first is the cover) and a combination points at its image with `Image position`.
+        raw_ci = vext["image_urls"].dropna().astype(str) if "image_urls" in vext.columns else pd.Series(dtype=object)
+        raw_ci = raw_ci[raw_ci.str.strip() != ""]
+        carried = V[V["product_id"].isin(has_opts) & V["variant_id"].isin(set(raw_ci.index))]
+        pairs = {(p, s) for p, s in zip(carried["product_id"], carried["image_src"]) if isinstance(s, str)}
+        for p, cell in zip(carried["product_id"], carried["variant_id"].map(raw_ci)):
+            pairs.update((p, u.strip()) for u in str(cell).split(",") if u.strip())
+        if pairs:
+            im = im[[(p, s) not in pairs for p, s in zip(im["product_id"], im["src"])]]
+        im = im.assign(_pos=im.groupby("product_id", sort=False).cumcount() + 1)
+        pos_of = dict(zip(zip(im["product_id"], im["src"]), im["_pos"]))
         im_urls = im.groupby("product_id", sort=False)["src"].agg(",".join)
         im_alts = im.assign(alt=im["alt"].fillna("").astype(str)).groupby("product_id", sort=False)["alt"].agg(",".join)
         feats = E[(E["entity"] == "product") & (E["namespace"] == "custom")]
@@ -726,7 +769,7 @@ class PrestaShopAdapter(Adapter):
             f = feats.copy()
             f["pos"] = f.groupby("entity_id").cumcount()
             f["cell"] = f["key"].astype(str) + ":" + f["value"].astype(str) + ":" + f["pos"].astype(str)
-            fcell = P["product_id"].map(f.groupby("entity_id")["cell"].agg(",".join)).fillna("")
+            fcell = _map_text(P["product_id"], f.groupby("entity_id")["cell"].agg(",".join))
             feat = raw_feat.where(raw_feat != "", fcell)
         else:
             feat = raw_feat
@@ -750,12 +793,12 @@ class PrestaShopAdapter(Adapter):
         virtual = np.where(first_of("requires_shipping").fillna(True).astype(bool), "0", "1")
         weight = P["product_id"].map(base_weight)
         raw_q = pd.to_numeric(pget("quantity").where(pget("quantity") != "", None), errors="coerce")
-        qty = np.where(simple, first_of("inventory_quantity"), raw_q.fillna(P["product_id"].map(qty_sum)))
+        qty = np.where(simple, first_of("inventory_quantity"), raw_q.fillna(P["product_id"].map(qty_sum).astype("float64")))
         created = pd.to_datetime(P["created_at"]).dt.strftime("%Y-%m-%d").fillna("")
         values = {k: pget(k) for k in P_KEYS}
         values.update({
             "id": out_id, "active": np.where(P["status"] == "active", "1", "0"),
-            "name": P["title"].fillna(""), "categories": P["product_id"].map(cats).fillna(""),
+            "name": P["title"].fillna(""), "categories": _map_text(P["product_id"], cats),
             "price_tax_excluded": price_txt, "tax_rules_id": tax, "wholesale_price": cost_txt,
             "reference": np.where(simple, first_of("sku").fillna(""), pget("reference")),
             "manufacturer": P["vendor"].fillna(""),
@@ -767,8 +810,8 @@ class PrestaShopAdapter(Adapter):
             "meta_title": P["seo_title"].fillna(""), "meta_description": P["seo_description"].fillna(""),
             "url_rewritten": pget("url_rewritten").where(pget("url_rewritten") != "", P["handle"].fillna("")),
             "date_add": created,
-            "image_urls": P["product_id"].map(im_urls).fillna(""),
-            "image_alts": P["product_id"].map(im_alts).fillna("").str.rstrip(","),
+            "image_urls": _map_text(P["product_id"], im_urls),
+            "image_alts": _map_text(P["product_id"], im_alts).str.rstrip(","),
             "delete_existing_images": pget("delete_existing_images").where(pget("delete_existing_images") != "", "0"),
             "features": feat, "out_of_stock": policy, "virtual": virtual,
         })
@@ -806,26 +849,35 @@ class PrestaShopAdapter(Adapter):
 
             def vget(key: str) -> pd.Series:
                 if key in vext.columns:
-                    return CV["variant_id"].map(vext[key]).fillna("").astype(str)
+                    return _map_text(CV["variant_id"], vext[key])
                 return pd.Series("", index=CV.index, dtype=object)
 
             prices = [Decimal(x) if x is not None else None for x in CV["price"].astype(object).tolist()]
             bases = CV["product_id"].map(base_price).tolist()
             impact = [None if p is None or b is None else p - b for p, b in zip(prices, bases)]
             w_imp = CV["weight"] - CV["product_id"].map(base_weight)
+            # variant image: the raw URL cells of a PrestaShop source, else the position of the image
+            # on the product row (PrestaShop looks it up when Image URLs is empty), else its URL
+            raw_urls = vget("image_urls").to_numpy(dtype=object)
+            use_raw = raw_urls != ""
+            src = CV["image_src"].astype(object).where(CV["image_src"].notna(), "").to_numpy(dtype=object)
+            found = [pos_of.get((p, s)) for p, s in zip(CV["product_id"], src)]
+            by_pos = np.array([f is not None for f in found], dtype=bool) & ~use_raw
+            img_pos = np.array(["" if f is None else str(int(f)) for f in found], dtype=object)
             cvals = {k: vget(k) for k in C_KEYS}
             cvals.update({
                 "product_id": CV["product_id"].map(idmap), "attributes": CV["product_id"].map(groups_cell),
-                "values": CV["variant_id"].map(value_cell).fillna(""), "reference": CV["sku"].fillna(""),
+                "values": _map_text(CV["variant_id"], value_cell), "reference": CV["sku"].fillna(""),
                 "ean13": CV["barcode"].fillna(""), "wholesale_price": money_text(CV["cost"].astype(object)).to_numpy(),
                 "price_impact": money_text(impact).to_numpy(),
                 "quantity": CV["inventory_quantity"].map(lambda x: "" if pd.isna(x) else str(int(x))),
                 "weight_impact": w_imp.round(10).map(_num_text),
                 "default_on": vget("default_on").where(vget("default_on") != "",
                                                         np.where(CV["position"] == 1, "1", "0")),
-                "image_urls": vget("image_urls").where(vget("image_urls") != "", CV["image_src"].fillna("")),
-                "image_alts": vget("image_alts").where(vget("image_alts") != "",
-                                                       CV["image_src"].map(alt_of).fillna("")),
+                "image_urls": np.where(use_raw, raw_urls, np.where(by_pos, "", src)),
+                "image_alts": np.where(use_raw, vget("image_alts"),
+                                       np.where(by_pos, "", _map_text(CV["image_src"], alt_of))),
+                "image_position": np.where(use_raw | ~by_pos, vget("image_position"), img_pos),
             })
             comb_rows = pd.DataFrame({k: pd.Series(np.asarray(cvals[k], dtype=object)).reset_index(drop=True)
                                       for k in C_KEYS})
@@ -833,6 +885,18 @@ class PrestaShopAdapter(Adapter):
             paths.append(out_dir / "combinations_import.csv")
             write_delimited(paths[1], COMBINATION_HEADER, comb_rows, delimiter=";")
         return paths
+
+
+def _map_text(keys: pd.Series, table: pd.Series) -> pd.Series:
+    """``keys`` looked up in ``table`` as plain text (object dtype), ``""`` where missing or null.
+
+    ``Series.map`` keeps the lookup table's dtype: an empty or all-null table (a catalog with no
+    images, categories or features) comes back as an Arrow ``double`` column, whose ``fillna("")``
+    raises. Going through a dict of Python strings avoids that whatever the dtypes are.
+    """
+    lookup = {k: str(v) for k, v in zip(table.index.tolist(), table.astype(object).tolist())
+              if v is not None and not (isinstance(v, float) and np.isnan(v)) and v is not pd.NA}
+    return pd.Series([lookup.get(k, "") for k in keys.astype(object).tolist()], index=keys.index, dtype=object)
 
 
 def _num_text(x) -> str:
