@@ -310,13 +310,14 @@ def test_reviews_skew_positive(shop):
 
 
 def test_supplier_aging_buckets_all_filled(shop):
-    """Bills (shipped cost, due at the shipment's local date + terms) minus payments, oldest bills first."""
+    """Bills (shipped supplier cost, in the supplier's currency, due at the shipment's local date + terms)
+    minus payments (in the supplier's currency), oldest bills first."""
     store, _ = shop
     rows = store.query_arrow("""
         WITH bills AS (
             SELECT l.supplier_id,
                    timezone('Europe/Berlin', s.created_at)::DATE + CAST(su.payment_terms_days AS INTEGER) due,
-                   l.unit_cost * sl.quantity amount
+                   l.supplier_unit_cost * sl.quantity amount
             FROM shipment_lines sl JOIN shipments s USING (shipment_id) JOIN order_lines l USING (line_id)
             JOIN suppliers su ON su.supplier_id = l.supplier_id),
         cum AS (SELECT *, sum(amount) OVER (PARTITION BY supplier_id ORDER BY due ROWS UNBOUNDED PRECEDING) c
@@ -328,12 +329,67 @@ def test_supplier_aging_buckets_all_filled(shop):
                     ELSE '90+' END bucket, count(*) n
         FROM open WHERE dpd >= 0 GROUP BY 1""").to_pylist()
     assert {r["bucket"] for r in rows if r["n"] > 0} == {"0-30", "31-60", "61-90", "90+"}
-    r = one(store, """SELECT (SELECT sum(amount) FROM supplier_payments) paid,
-                             (SELECT sum(l.unit_cost * sl.quantity) FROM shipment_lines sl JOIN order_lines l
-                              USING (line_id)) owed,
-                             (SELECT count(DISTINCT currency) FROM suppliers) currencies""")
-    assert 0.7 * float(r["owed"]) < float(r["paid"]) < float(r["owed"])
+    # most but not all is paid, in every currency (amounts of different currencies are never added)
+    per_currency = store.query_arrow("""
+        WITH owed AS (SELECT su.currency, sum(l.supplier_unit_cost * sl.quantity) owed
+                      FROM shipment_lines sl JOIN order_lines l USING (line_id)
+                      JOIN suppliers su ON su.supplier_id = l.supplier_id GROUP BY 1),
+             paid AS (SELECT currency, sum(amount) paid FROM supplier_payments GROUP BY 1)
+        SELECT currency, owed, paid FROM owed LEFT JOIN paid USING (currency) ORDER BY 1""").to_pylist()
+    assert [r["currency"] for r in per_currency] == ["EUR", "GBP", "USD"]
+    for r in per_currency:
+        assert 0.7 * float(r["owed"]) < float(r["paid"] or 0) < float(r["owed"]), r
+
+
+def test_order_lines_carry_the_suppliers_currency_and_cost(shop):
+    store, _ = shop
+    r = one(store, """
+        SELECT count(*) FILTER (WHERE l.supplier_id IS NOT NULL) with_supplier,
+               count(*) FILTER (WHERE l.supplier_id IS NOT NULL AND l.supplier_currency IS DISTINCT FROM s.currency)
+                 currency_bad,
+               count(*) FILTER (WHERE l.supplier_id IS NOT NULL AND (l.supplier_unit_cost IS NULL
+                                OR l.supplier_unit_cost <= 0)) cost_missing,
+               count(DISTINCT l.supplier_currency) currencies
+        FROM order_lines l LEFT JOIN suppliers s USING (supplier_id)""")
+    assert r["with_supplier"] > 0 and r["currency_bad"] == 0 and r["cost_missing"] == 0
     assert r["currencies"] == 3
+    # unit_cost (EUR, the order's currency) is the supplier's cost converted at the demo rates
+    rows = store.query_arrow("""SELECT l.supplier_currency, l.supplier_unit_cost, l.unit_cost, o.currency
+                                FROM order_lines l JOIN orders o USING (order_id)""").to_pylist()
+    for row in rows:
+        assert row["currency"] == "EUR"
+        assert abs(float(row["supplier_unit_cost"]) / FX_PER_EUR[row["supplier_currency"]]
+                   - float(row["unit_cost"])) <= 0.005 + 1e-9, row
+        if row["supplier_currency"] == "EUR":
+            assert row["supplier_unit_cost"] == row["unit_cost"]
+    # the supplier's price list at the time of sale: today's price in the last year, a little
+    # less (0-5% per year back) before
+    d = one(store, """
+        WITH l AS (SELECT l.supplier_unit_cost c, sp.unit_cost today,
+                          2026 - year(timezone('Europe/Berlin', o.created_at)) years_back
+                   FROM order_lines l JOIN orders o USING (order_id)
+                   JOIN supplier_products sp ON sp.variant_id = l.variant_id AND sp.supplier_id = l.supplier_id
+                                            AND sp.is_primary AND sp.currency = l.supplier_currency)
+        SELECT count(*) n,
+               count(*) FILTER (WHERE years_back = 0 AND c <> today) this_year_bad,
+               count(*) FILTER (WHERE years_back > 0 AND (c > today OR c < today / pow(1.05, years_back) - 0.01))
+                 drift_bad,
+               count(*) FILTER (WHERE years_back > 0 AND c < today) drifted
+        FROM l""")
+    assert d["n"] == len(rows)  # every line matches its primary supplier's price list
+    assert d["this_year_bad"] == 0 and d["drift_bad"] == 0 and d["drifted"] > 0
+
+
+def test_supplier_payments_in_the_suppliers_currency(shop):
+    store, _ = shop
+    r = one(store, """
+        SELECT count(*) n, count(*) FILTER (WHERE p.currency <> s.currency) bad,
+               count(DISTINCT p.currency) currencies,
+               count(*) FILTER (WHERE p.method <> CASE WHEN s.currency = 'EUR' THEN 'sepa_transfer' ELSE 'swift' END)
+                 method_bad
+        FROM supplier_payments p JOIN suppliers s USING (supplier_id)""")
+    assert r["n"] > 0 and r["bad"] == 0 and r["method_bad"] == 0
+    assert r["currencies"] == 3  # USD and GBP suppliers are paid too, in their own currency
 
 
 def test_by_default_the_demo_ends_yesterday_so_recent_periods_have_data():

@@ -22,8 +22,10 @@ What the demo contains
   archived products only before they were archived.
 - **suppliers**: 20 suppliers (mostly EUR, some USD/GBP), payment terms 15/30/45/60 days. Every
   variant has one primary supplier (``supplier_products.is_primary``), some a second, dearer one.
-  ``supplier_products.unit_cost`` is in the supplier's currency, converted from the EUR cost at the
-  fixed demo rates :data:`FX_PER_EUR`. ``variants.cost`` is today's EUR cost.
+  ``supplier_products.unit_cost`` is today's price list in the supplier's currency
+  (``supplier_products.currency`` = ``suppliers.currency``), converted from the EUR cost at the fixed
+  demo rates :data:`FX_PER_EUR` (units per EUR) and rounded to the cent. ``variants.cost`` is today's
+  EUR cost.
 - **customers**: about ``orders / 3``; about 10% never ordered, about 30% ordered more than once
   (skewed: a few loyal customers order very often). Mostly DE, then AT, CH, NL, FR, GB, US, ...
   Emails are at example.com / example.org / example.net.
@@ -40,7 +42,9 @@ What the demo contains
 
 Money rules (the reports rely on these)
 ---------------------------------------
-- All money is exact (``decimal128(18, 4)`` built from integer cents), currency EUR.
+- All money is exact (``decimal128(18, 4)`` built from integer cents). Orders, transactions and ad
+  spend are in EUR; supplier costs and supplier payments are in each supplier's own currency
+  (EUR, USD or GBP).
 - **Prices exclude tax**; tax is added on top.
 - ``order_lines.price`` is the unit price before discounts; gross sales of a line = price x quantity.
 - Discount codes are order-level (WELCOME10 on a first order, BLACKFRIDAY25, XMAS20, SUMMER15:
@@ -61,8 +65,14 @@ Money rules (the reports rely on these)
   for part of a line); ``refunds.tax_amount`` = the matching tax; ``refunds.shipping_amount`` = the
   shipping actually paid, only on full refunds. The refund transaction = amount + tax + shipping.
   financial_status is "refunded" when every unit was refunded, else "partially_refunded".
-- ``order_lines.unit_cost`` is the EUR cost at the time of sale (suppliers raise prices by 0-5% every
-  January 1st, so older lines cost a little less) and ``order_lines.supplier_id`` the primary supplier.
+- ``order_lines.supplier_id`` is the variant's primary supplier, ``order_lines.supplier_currency`` its
+  currency (= ``suppliers.currency``) and ``order_lines.supplier_unit_cost`` what we owe it per unit,
+  in that currency, at the time of sale: its price list (``supplier_products.unit_cost``) with its
+  yearly drift (suppliers raise prices by 0-5% every January 1st, so lines of earlier years cost
+  today's price / (1 + increase) per year back, rounded to the cent).
+- ``order_lines.unit_cost`` is the same cost in the order's currency (EUR, for margins):
+  ``supplier_unit_cost / FX_PER_EUR[supplier_currency]`` rounded to the cent (for EUR suppliers the
+  two are equal).
 
 Fulfilment, suppliers, marketing
 --------------------------------
@@ -75,11 +85,14 @@ Fulfilment, suppliers, marketing
   ``fulfillment_status`` is "fulfilled" when every line shipped, "partial" when some did, else
   "unfulfilled". Events after the end of the period (shipments, deliveries, refunds, reviews, payments
   of pending bank transfers) do not exist yet.
-- Supplier liabilities (ours): a shipped line owes its supplier ``unit_cost x quantity`` (EUR), due
-  at the shipment's local date + ``payment_terms_days``. Supplier payments are made in EUR on the 25th of
-  each month and cover most but not all of what is due (oldest bills first); two suppliers' payments
-  stopped some weeks before the end, so an aging as of the last day has bills in 0-30, 31-60, 61-90
-  and 90+ days past due.
+- Supplier liabilities (ours): a shipped line owes its supplier ``supplier_unit_cost x quantity`` in
+  the supplier's currency, due at the shipment's local date + ``payment_terms_days``. Supplier payments
+  are made in the supplier's own currency (``supplier_payments.currency`` = ``suppliers.currency``;
+  method sepa_transfer for EUR, swift otherwise) on the 25th of each month (the Friday before when it
+  falls on a weekend), in whole units, and cover most but not all of what is due by then (96.5-99.5%
+  per supplier, oldest bills first); the payments of the two suppliers with the largest bills (in
+  EUR) stopped 50 and 100 days before the end, so an aging as of the last day has bills in 0-30,
+  31-60, 61-90 and 90+ days past due.
 - **ad_stats**: daily rows per Facebook/Instagram campaign (two always-on campaigns plus a Black Friday
   and a summer campaign per year) with spend, impressions, clicks and platform-reported purchases and
   purchase value (Meta over-attributes: 1.1-1.6x the orders our UTMs attribute).
@@ -711,12 +724,15 @@ class _Gen:
         vprod = self.vprod
         V = len(vprod)
         fx = np.array([FX_PER_EUR[c] for c in self.s_cur])
+        self.s_fx = fx
         vs = psup[vprod]
+        # the primary supplier's price list today, in cents of the supplier's currency
+        self.vsup_cost = np.round(self.vcost * fx[vs]).astype(np.int64)
         moq = np.array([1, 6, 12, 24, 50])[rng.integers(0, 5, P)]
         prim = pa.table({
             "supplier_id": self.sid.take(pa.array(vs)), "variant_id": self.vid,
             "supplier_sku": _cat(self.sid.take(pa.array(vs)), "-", _num(np.arange(V) + 10001)),
-            "unit_cost": _money(np.round(self.vcost * fx[vs]).astype(np.int64)),
+            "unit_cost": _money(self.vsup_cost),
             "currency": _pick(self.s_cur, vs),
             "lead_time_days": _int(self.frames["suppliers"]["lead_time_days"].to_numpy()[vs] + rng.integers(-2, 5, V)
                                    .clip(min=0)),
@@ -949,12 +965,14 @@ class _Gen:
         self.o_ship = ship
         self.o_ship_disc = np.where(code == 5, ship, 0)
         self.o_total = self.o_net + ship - self.o_ship_disc + self.o_tax
-        # cost snapshot: today's cost, minus the supplier's yearly increases for earlier years
+        # cost snapshot: the primary supplier's price list in its own currency, minus its yearly
+        # increases for earlier years (what we owe it); unit_cost is that converted to EUR
         sup = self.psup[vprod[var]]
         year = (self.o_day[lorder].astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970)
         last_year = (np.datetime64(self.d_end - 1, "D").astype("datetime64[Y]").astype(int) + 1970)
         factor = (1 + self.s_increase[sup]) ** (year - last_year).astype(float)
-        self.l_cost = np.round(self.vcost[var] * factor).astype(np.int64)
+        self.l_sup_cost = np.round(self.vsup_cost[var] * factor).astype(np.int64)
+        self.l_cost = np.round(self.l_sup_cost / self.s_fx[sup]).astype(np.int64)
         self.l_sup = sup
 
     # ---- payments -------------------------------------------------------------------------------
@@ -1162,7 +1180,7 @@ class _Gen:
         S = len(_SUPPLIERS)
         li = np.nonzero(self.l_shipped)[0]
         sup = self.l_sup[li]
-        owed = self.l_cost[li] * self.l_qty[li]
+        owed = self.l_sup_cost[li] * self.l_qty[li]  # in cents of the supplier's currency
         due = self.l_ship_local[li] // _US_DAY + self.s_terms[sup]
         # payment days: the 25th of each month in the period (moved back to Friday on weekends)
         months = np.arange(np.datetime64(self.start, "M"), np.datetime64(self.d_end - 1, "D").astype("datetime64[M]")
@@ -1172,7 +1190,7 @@ class _Gen:
         pays = pays[(pays >= self.d0) & (pays < self.d_end)]
         # coverage: most is paid, not all (oldest bills stay open)
         coverage = rng.uniform(0.965, 0.995, S)
-        volume = np.bincount(sup, weights=owed, minlength=S)
+        volume = np.bincount(sup, weights=self.l_cost[li] * self.l_qty[li], minlength=S)  # ranked in EUR
         top = np.argsort(-volume, kind="stable")
         stop = np.full(S, self.d_end + 1)
         stop[top[0]] = self.d_end - 1 - 50   # payments stopped 50 days before the end
@@ -1203,7 +1221,8 @@ class _Gen:
         ym = rd.astype("datetime64[D]").astype("datetime64[M]").astype(str)
         self.frames["supplier_payments"] = pa.table({
             "payment_id": _ids("pay", np.arange(1, P + 1), 5), "supplier_id": self.sid.take(pa.array(rs)),
-            "paid_at": _date(rd), "amount": _money(np.array(rows_a, np.int64)), "currency": _const("EUR", P),
+            "paid_at": _date(rd), "amount": _money(np.array(rows_a, np.int64)),
+            "currency": _pick(self.s_cur, rs),
             "reference": _cat("Bills due by ", pa.array(rd.astype("datetime64[D]").astype(str)), " / ",
                               self.sid.take(pa.array(rs)), " / ", pa.array(ym)),
             "method": _pick(["sepa_transfer", "swift"], np.array([self.s_cur[s] != "EUR" for s in rows_s], int))})
@@ -1400,7 +1419,8 @@ class _Gen:
             "quantity": _int(self.l_qty), "price": _money(self.l_price), "discount_amount": _money(self.l_disc),
             "tax_amount": _money(self.l_tax), "unit_cost": _money(self.l_cost),
             "supplier_id": self.sid.take(pa.array(self.l_sup)), "gift_card": pa.array(np.zeros(L, bool)),
-            "requires_shipping": pa.array(self.o_channel[self.l_order] != 3)})
+            "requires_shipping": pa.array(self.o_channel[self.l_order] != 3),
+            "supplier_unit_cost": _money(self.l_sup_cost), "supplier_currency": _pick(self.s_cur, self.l_sup)})
         self.frames["transactions"] = self._transactions_table(self.r_orders, self.r_utc, self.r_total)
         self.frames["shop"] = pa.table({
             "shop_id": ["demo-outfitters"], "name": [SHOP_NAME], "currency": ["EUR"], "timezone": [TIMEZONE],

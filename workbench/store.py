@@ -9,6 +9,7 @@ The file is ``--db`` / ``WORKBENCH_DB`` / ``data/workbench.duckdb`` under the pr
 """
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import time
@@ -294,39 +295,46 @@ class _LingeringReaders:
     """One read-only DuckDB connection per file and process, closed ``linger`` seconds after last use.
 
     Each use gets its own cursor (temporary tables and registered views die with it); the parent
-    connection keeps DuckDB's buffer cache warm between uses.
+    connection keeps DuckDB's buffer cache warm between uses. Connections are closed under the
+    lock, and all of them at interpreter exit from the main thread: a daemon timer thread must
+    never be inside DuckDB while Python shuts down (that aborts the process).
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._open: dict[Path, list] = {}  # path -> [connection, users, last_used, linger]
+        self._open: dict[Path, dict] = {}
+        atexit.register(self.close_all)
 
     @contextmanager
     def borrow(self, store: "Store") -> Iterator[duckdb.DuckDBPyConnection]:
         with self._lock:
             entry = self._open.get(store.path)
             if entry is None:
-                entry = self._open[store.path] = [store._open(True), 0, 0.0, store.linger]
-            entry[1] += 1
-        cur = entry[0].cursor()
-        _quiet(cur)
+                entry = self._open[store.path] = {"con": store._open(True), "users": 0, "last": 0.0,
+                                                  "linger": store.linger, "timer": None}
+            entry["users"] += 1
+            cur = entry["con"].cursor()
         try:
+            _quiet(cur)
             yield cur
         finally:
             cur.close()
             with self._lock:
-                entry[1] -= 1
-                entry[2] = time.monotonic()
-            timer = threading.Timer(store.linger + 0.05, self._close_idle, args=(store.path,))
-            timer.daemon = True
-            timer.start()
+                entry["users"] -= 1
+                entry["last"] = time.monotonic()
+                if entry["timer"] is not None:
+                    entry["timer"].cancel()
+                timer = threading.Timer(entry["linger"] + 0.05, self._close_idle, args=(store.path,))
+                timer.daemon = True
+                entry["timer"] = timer
+                timer.start()
 
     def _close_idle(self, path: Path) -> None:
         with self._lock:
             entry = self._open.get(path)
-            if entry and entry[1] == 0 and time.monotonic() - entry[2] >= entry[3]:
+            if entry and entry["users"] == 0 and time.monotonic() - entry["last"] >= entry["linger"]:
                 del self._open[path]
-                entry[0].close()
+                entry["con"].close()
 
     def close(self, path: Path, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Close the lingering connection to ``path`` (waits for current users to finish)."""
@@ -336,14 +344,25 @@ class _LingeringReaders:
                 entry = self._open.get(path)
                 if entry is None:
                     return
-                if entry[1] == 0:
+                if entry["users"] == 0:
                     del self._open[path]
-                    entry[0].close()
+                    if entry["timer"] is not None:
+                        entry["timer"].cancel()
+                    entry["con"].close()
                     return
             if time.monotonic() > deadline:
                 raise StoreBusyError(f"The store {path} is still being read by this program; "
                                      f"finish reading before writing to it.")
             time.sleep(0.01)
+
+    def close_all(self) -> None:
+        """Close every lingering connection now (runs at interpreter exit)."""
+        with self._lock:
+            entries, self._open = list(self._open.values()), {}
+            for entry in entries:
+                if entry["timer"] is not None:
+                    entry["timer"].cancel()
+                entry["con"].close()
 
 
 _READERS = _LingeringReaders()

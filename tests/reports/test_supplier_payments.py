@@ -9,15 +9,26 @@ Suppliers
   SUP-C  "Nordic Wood AB" SEK, terms 60 days            (overpaid: a credit)
   SUP-D  "Idle Supplies"  EUR, terms 30 days            (no activity)
 
-Orders / lines (qty x unit_cost, supplier)            shipments (UTC -> Berlin date)
-  O1  L1 2 x 10.0000 A, L9 1 x 3.0000 no supplier       S1 2024-03-01 10:00Z -> 03-01: L1 x2, L9 x1
-  O2  L2 4 x 12.5000 A, L3 1 x 7.3250 B                 S2 2024-04-15 22:30Z -> 04-16 (!): L2 x1, L3 x1
-                                                        S3 2024-06-10 09:00Z -> 06-10: L2 x2 (1 never shipped)
-  O3  TEST ORDER  L4 5 x 100.0000 A                     S4 2024-03-05: L4 x5        -> left out
-  O4  L5 1 x 40.0000 A                                  S5 2024-07-05 (after AS_OF) -> left out at AS_OF
-  O5  L6 3 x 2.1111 B                                   S6 2024-01-10 12:00Z -> 01-10: L6 x3
-  O6  L7 1 x 0.1000 B                                   S7 2024-06-20: L7 x1; SX 2024-06-19 cancelled: L7 x1 -> left out
-  O7  L8 2 x 150.0000 C                                 S8 2024-02-01: L8 x2
+Every order is in EUR. A line owes its supplier qty x supplier_unit_cost (in supplier_currency, the
+supplier's); unit_cost is the cost in the order's currency (EUR, for margins).
+
+Orders / lines (qty x supplier_unit_cost, supplier)   shipments (UTC -> Berlin date)
+  O1  L1 2 x 10.0000 EUR A, L9 1 x 3.0000 no supplier   S1 2024-03-01 10:00Z -> 03-01: L1 x2, L9 x1, L10 x1
+      L10 1 x 9.7200 USD A (unit_cost 9.0000): supplier_currency is not A's (EUR) -> left out, noted
+  O2  L2 4 x (none) A: no supplier_unit_cost, falls     S2 2024-04-15 22:30Z -> 04-16 (!): L2 x1, L3 x1
+      back to unit_cost 12.5000 (O2 is in EUR = A's)    S3 2024-06-10 09:00Z -> 06-10: L2 x2 (1 never shipped)
+      L3 1 x 7.3250 EUR B
+  O3  TEST ORDER  L4 5 x 100.0000 EUR A                 S4 2024-03-05: L4 x5        -> left out
+  O4  L5 1 x 40.0000 EUR A                              S5 2024-07-05 (after AS_OF) -> left out at AS_OF
+  O5  L6 3 x 2.1111 EUR B                               S6 2024-01-10 12:00Z -> 01-10: L6 x3
+  O6  L7 1 x 0.1000 EUR B                               S7 2024-06-20: L7 x1; SX 2024-06-19 cancelled: L7 x1 -> left out
+  O7  L8 2 x 150.0000 SEK C (unit_cost 13.2000 EUR)     S8 2024-02-01: L8 x2, L11 x1
+      L11 1 x (none) C, unit_cost 5.0000 EUR: no supplier_unit_cost and O7's currency (EUR) is not
+      C's (SEK) -> left out, noted (no conversion is made)
+
+(Schema 1 had no supplier_unit_cost: L8 then carried 150.0000 in unit_cost although O7 is an EUR
+order. Now L8 owes C 150 SEK through supplier_unit_cost and its unit_cost is EUR, so C's figures and
+every other expected value below are unchanged; L10 and L11 only add notes.)
 
 Items (supplier, shipment): amount, fulfilled, due (terms), days past due on 06-30
   A/S1   20.0000  03-01  03-31   91
@@ -92,13 +103,14 @@ def _shop_frames() -> dict[str, pd.DataFrame]:
             ("O7", "2024-01-30T09:00:00", False)]])
     lines = pd.DataFrame([
         {"line_id": lid, "order_id": oid, "quantity": q, "price": D("99"), "unit_cost": D(cost) if cost else None,
-         "supplier_id": sup}
-        for lid, oid, q, cost, sup in [
-            ("L1", "O1", 2, "10.0000", "SUP-A"), ("L9", "O1", 1, "3.0000", None),
-            ("L2", "O2", 4, "12.5000", "SUP-A"), ("L3", "O2", 1, "7.3250", "SUP-B"),
-            ("L4", "O3", 5, "100.0000", "SUP-A"), ("L5", "O4", 1, "40.0000", "SUP-A"),
-            ("L6", "O5", 3, "2.1111", "SUP-B"), ("L7", "O6", 1, "0.1000", "SUP-B"),
-            ("L8", "O7", 2, "150.0000", "SUP-C")]])
+         "supplier_id": sup, "supplier_unit_cost": D(scost) if scost else None, "supplier_currency": scur}
+        for lid, oid, q, cost, sup, scost, scur in [
+            ("L1", "O1", 2, "10.0000", "SUP-A", "10.0000", "EUR"), ("L9", "O1", 1, "3.0000", None, None, None),
+            ("L10", "O1", 1, "9.0000", "SUP-A", "9.7200", "USD"),
+            ("L2", "O2", 4, "12.5000", "SUP-A", None, None), ("L3", "O2", 1, "7.3250", "SUP-B", "7.3250", "EUR"),
+            ("L4", "O3", 5, "100.0000", "SUP-A", "100.0000", "EUR"), ("L5", "O4", 1, "40.0000", "SUP-A", "40.0000", "EUR"),
+            ("L6", "O5", 3, "2.1111", "SUP-B", "2.1111", "EUR"), ("L7", "O6", 1, "0.1000", "SUP-B", "0.1000", "EUR"),
+            ("L8", "O7", 2, "13.2000", "SUP-C", "150.0000", "SEK"), ("L11", "O7", 1, "5.0000", "SUP-C", None, None)]])
     shipments = pd.DataFrame([
         {"shipment_id": sid, "order_id": oid, "created_at": ts(at), "status": status}
         for sid, oid, at, status in [
@@ -109,9 +121,9 @@ def _shop_frames() -> dict[str, pd.DataFrame]:
             ("S8", "O7", "2024-02-01T09:00:00", "delivered")]])
     shipment_lines = pd.DataFrame([
         {"shipment_id": s, "line_id": l, "quantity": q}
-        for s, l, q in [("S1", "L1", 2), ("S1", "L9", 1), ("S2", "L2", 1), ("S2", "L3", 1), ("S3", "L2", 2),
-                        ("S4", "L4", 5), ("S5", "L5", 1), ("S6", "L6", 3), ("S7", "L7", 1), ("SX", "L7", 1),
-                        ("S8", "L8", 2)]])
+        for s, l, q in [("S1", "L1", 2), ("S1", "L9", 1), ("S1", "L10", 1), ("S2", "L2", 1), ("S2", "L3", 1),
+                        ("S3", "L2", 2), ("S4", "L4", 5), ("S5", "L5", 1), ("S6", "L6", 3), ("S7", "L7", 1),
+                        ("SX", "L7", 1), ("S8", "L8", 2), ("S8", "L11", 1)]])
     payments = pd.DataFrame([
         {"payment_id": pid, "supplier_id": sup, "paid_at": dt.date.fromisoformat(at), "amount": D(amt),
          "currency": cur, "reference": ref, "method": "transfer"}
@@ -198,6 +210,13 @@ def test_report_meta_and_notes(report):
     notes = " | ".join(report.notes)
     assert "1 shipped line(s) have no supplier" in notes  # L9
     assert "1 payment(s) are in a currency other than the supplier's" in notes  # P6
+    # L10: its supplier_currency (USD) is not SUP-A's (EUR)
+    assert "1 shipped line(s) carry a supplier cost in a currency (supplier_currency) other than the supplier's" in notes
+    # L11: no supplier_unit_cost, and its unit_cost is in EUR (O7's currency), not SUP-C's SEK
+    assert "1 shipped line(s) have no supplier cost (supplier_unit_cost) and their unit_cost is in the order's" in notes
+    # L2, shipped in S2 and S3: no supplier_unit_cost, unit_cost used (O2 is EUR, as is SUP-A)
+    assert "2 shipped line(s) have no supplier cost (supplier_unit_cost); their unit_cost was used" in notes
+    assert "no cost snapshot" not in notes
     totals = report.totals  # per currency, never summed across currencies
     assert totals["currency"].tolist() == ["EUR", "SEK"]
     eur = row(totals, currency="EUR")
@@ -248,12 +267,81 @@ def test_supplier_filter_by_id_and_name(sp_shop, report):
     assert idle.open_items.empty and idle.data_as_of is None
 
 
+# ---- a supplier billing in USD ---------------------------------------------------------------------
+
+def _usd_store(path) -> Store:
+    """Shop (UTC, EUR) with supplier "U" "Capital Caps Inc." billing in USD, terms 30 days.
+
+    OU1 (EUR)  LU1 3 x 10.0000 USD (unit_cost 9.2593 EUR)   HU1 2024-04-01 -> due 05-01, 60 days past due
+    OU2 (EUR)  LU2 2 x 25.0000 USD (unit_cost 23.1481 EUR)  HU2 2024-05-20 -> due 06-19, 11 days past due
+    OU3 (EUR)  LU3 1 x (none), unit_cost 4.6296 EUR         HU3 2024-05-21 -> EUR order, USD supplier: left out
+    OU4 (USD)  LU4 1 x (none), unit_cost 7.0000 USD         HU4 2024-06-28 -> USD order: unit_cost used, due 07-28
+    Payments: PU1 2024-05-25 20.0000 USD; PU2 2024-06-25 15.0000 EUR (not the supplier's currency: not applied)
+    """
+    store = Store(path).init()
+    frames = {
+        "shop": pd.DataFrame([{"shop_id": "s", "name": "u", "currency": "EUR", "timezone": "UTC",
+                               "week_start": "monday"}]),
+        "suppliers": pd.DataFrame([{"supplier_id": "U", "name": "Capital Caps Inc.", "currency": "USD",
+                                    "payment_terms_days": 30}]),
+        "orders": pd.DataFrame([{"order_id": o, "created_at": ts("2024-03-30T08:00:00"), "currency": cur,
+                                 "channel": "online_store", "is_test": False}
+                                for o, cur in [("OU1", "EUR"), ("OU2", "EUR"), ("OU3", "EUR"), ("OU4", "USD")]]),
+        "order_lines": pd.DataFrame([
+            {"line_id": lid, "order_id": oid, "quantity": q, "price": D(40), "unit_cost": D(cost), "supplier_id": "U",
+             "supplier_unit_cost": D(scost) if scost else None, "supplier_currency": "USD" if scost else None}
+            for lid, oid, q, cost, scost in [("LU1", "OU1", 3, "9.2593", "10.0000"), ("LU2", "OU2", 2, "23.1481", "25.0000"),
+                                             ("LU3", "OU3", 1, "4.6296", None), ("LU4", "OU4", 1, "7.0000", None)]]),
+        "shipments": pd.DataFrame([{"shipment_id": h, "order_id": o, "created_at": ts(at)} for h, o, at in [
+            ("HU1", "OU1", "2024-04-01T12:00:00"), ("HU2", "OU2", "2024-05-20T12:00:00"),
+            ("HU3", "OU3", "2024-05-21T12:00:00"), ("HU4", "OU4", "2024-06-28T12:00:00")]]),
+        "shipment_lines": pd.DataFrame([{"shipment_id": h, "line_id": l, "quantity": q} for h, l, q in [
+            ("HU1", "LU1", 3), ("HU2", "LU2", 2), ("HU3", "LU3", 1), ("HU4", "LU4", 1)]]),
+        "supplier_payments": pd.DataFrame([
+            {"payment_id": "PU1", "supplier_id": "U", "paid_at": dt.date(2024, 5, 25), "amount": D(20), "currency": "USD"},
+            {"payment_id": "PU2", "supplier_id": "U", "paid_at": dt.date(2024, 6, 25), "amount": D(15), "currency": "EUR"}]),
+    }
+    store.write_many(frames)
+    return store
+
+
+def test_usd_supplier_owed_and_paid_in_usd(tmp_path):
+    # Owed in USD: HU1 3 x 10 = 30, HU2 2 x 25 = 50, HU4 1 x 7 (OU4 is a USD order, so its unit_cost
+    # is USD) -> invoiced 87 USD; HU3 left out (unit_cost in EUR). (Before schema 2 the report billed
+    # unit_cost, EUR, as if USD: 3 x 9.2593 + 2 x 23.1481 + ... and found no USD payment.)
+    # FIFO: pool 20 USD (PU1; PU2 is EUR) -> HU1 paid 20, open 10 (31-60); HU2 open 50 (0-30);
+    # HU4 open 7 (not due). Open 67 USD.
+    store = _usd_store(tmp_path / "u.duckdb")
+    r = supplier_payments_report(store, as_of=AS_OF)
+    assert r.currency == "USD" and r.currencies == ("USD",)
+    b = row(r.balances, supplier_id="U")
+    assert (b["currency"], b["invoiced"], b["paid"], b["open_balance"]) == ("USD", D(87), D(20), D(67))
+    assert (b["not_due"], b["d0_30"], b["d31_60"], b["d61_90"], b["d90_plus"]) == (D(7), D(50), D(10), 0, 0)
+    assert b["oldest_due_date"] == dt.date(2024, 5, 1) and b["credit"] == 0
+    oi = r.open_items
+    assert oi["shipment_id"].tolist() == ["HU1", "HU2", "HU4"] and set(oi["currency"]) == {"USD"}
+    assert oi["amount"].tolist() == [D(30), D(50), D(7)] and oi["open_amount"].tolist() == [D(10), D(50), D(7)]
+    notes = " | ".join(r.notes)
+    assert "1 shipped line(s) have no supplier cost (supplier_unit_cost) and their unit_cost is in the order's" in notes
+    assert "1 shipped line(s) have no supplier cost (supplier_unit_cost); their unit_cost was used" in notes  # LU4
+    assert "1 payment(s) are in a currency other than the supplier's" in notes  # PU2
+    totals = r.totals
+    assert totals["currency"].tolist() == ["USD"] and totals["open_balance"].tolist() == [D(67)]
+    # statement and payment run in USD too
+    st = statement(r, "U")
+    assert st["document_id"].tolist() == ["HU1", "HU2", "PU1", "HU4"]  # 04-01, 05-20, 05-25, 06-28
+    assert st["balance"].tolist() == [D(30), D(80), D(60), D(67)]
+    run = payment_run(r)  # due by 06-30: HU1 10 + HU2 50
+    assert run[["supplier_id", "currency", "amount", "due_items"]].values.tolist() == [["U", "USD", D("60.00"), 2]]
+
+
 # ---- aging bucket boundaries ---------------------------------------------------------------------
 
 def _one_supplier_store(path, *, terms: int, items: list[tuple[str, dt.date, str]],
                         payments: list[tuple[dt.date, str]] = ()) -> Store:
     """A shop (UTC) with supplier "S" (EUR, ``terms`` days): one order, line and shipment per item
-    ``(shipment_id, fulfilled_on, amount)`` (quantity 1 x amount), and payments ``(paid_at, amount)``."""
+    ``(shipment_id, fulfilled_on, amount)`` (quantity 1 x supplier_unit_cost = amount EUR), and payments
+    ``(paid_at, amount)``."""
     store = Store(path).init()
     frames = {
         "shop": pd.DataFrame([{"shop_id": "s", "name": "b", "currency": "EUR", "timezone": "UTC",
@@ -262,7 +350,8 @@ def _one_supplier_store(path, *, terms: int, items: list[tuple[str, dt.date, str
         "orders": pd.DataFrame([{"order_id": f"O-{h}", "created_at": ts("2024-01-01T00:00:00"), "currency": "EUR",
                                  "channel": "online_store", "is_test": False} for h, _, _ in items]),
         "order_lines": pd.DataFrame([{"line_id": f"L-{h}", "order_id": f"O-{h}", "quantity": 1, "price": D(5),
-                                      "unit_cost": D(a), "supplier_id": "S"} for h, _, a in items]),
+                                      "unit_cost": D(a), "supplier_id": "S", "supplier_unit_cost": D(a),
+                                      "supplier_currency": "EUR"} for h, _, a in items]),
         "shipments": pd.DataFrame([{"shipment_id": h, "order_id": f"O-{h}",
                                     "created_at": dt.datetime.combine(d, dt.time(12), UTC)} for h, d, _ in items]),
         "shipment_lines": pd.DataFrame([{"shipment_id": h, "line_id": f"L-{h}", "quantity": 1} for h, _, _ in items]),

@@ -1,10 +1,14 @@
 """Supplier payments: what we owe each supplier, how old it is, and what to pay now.
 
 Every fulfilled order line is a bill from its supplier: shipped quantity (``shipment_lines.quantity``)
-times the cost snapshot on the line (``order_lines.unit_cost``), owed to the supplier snapshot on
-the line (``order_lines.supplier_id``). One *item* (an "invoice") per supplier and shipment, dated
-at the fulfilment (the shipment's ``created_at`` as a local date in the shop's time zone) and due
-``payment_terms_days`` later. Test orders and cancelled shipments are left out.
+times the supplier's cost snapshot on the line (``order_lines.supplier_unit_cost``, in
+``order_lines.supplier_currency``), owed to the supplier snapshot on the line
+(``order_lines.supplier_id``). A line without ``supplier_unit_cost`` (older data, other sources) falls
+back to ``order_lines.unit_cost`` only when the order's currency is the supplier's; otherwise, and when
+``supplier_currency`` is not the supplier's currency, the line is left out and noted. One *item* (an
+"invoice") per supplier and shipment, dated at the fulfilment (the shipment's ``created_at`` as a local
+date in the shop's time zone) and due ``payment_terms_days`` later. Test orders and cancelled
+shipments are left out.
 
 Payments to a supplier are pooled and applied oldest item first (FIFO by due date, then fulfilment
 date, then shipment id); whatever is paid beyond everything billed is a credit. The aging of what is
@@ -12,8 +16,8 @@ still open is measured on ``as_of``: ``days_past_due = as_of - due_date``; bucke
 (< 0), *0-30*, *31-60*, *61-90* and *90+* (> 90) days past due.
 
 Amounts are exact (``decimal128(18, 4)``, computed in DuckDB and fetched through Arrow, never
-through binary floats) and in the supplier's currency: the model keeps supplier costs in the
-supplier's currency, so amounts of suppliers with different currencies are never added up
+through binary floats) and in the supplier's currency (``suppliers.currency``): no conversion is
+made, and amounts of suppliers with different currencies are never added up
 (:attr:`SupplierPaymentsReport.totals` gives one row per currency).
 
 See ``docs/supplier-payments.md`` for every rule and the payment-run file format.
@@ -100,7 +104,8 @@ class SupplierPaymentsReport:
     suppliers : DataFrame
         The suppliers in the report: supplier_id, name, currency, payment_terms_days, iban, email.
     notes : tuple of str
-        Data left out and why (lines without supplier or cost, payments in another currency, ...).
+        Data left out and why (lines without supplier or cost, costs or payments in another
+        currency than the supplier's, ...), and lines whose cost fell back to ``unit_cost``.
     """
 
     as_of: dt.date
@@ -143,30 +148,70 @@ class SupplierPaymentsReport:
 
 # ---- SQL -----------------------------------------------------------------------------------------
 
-# One item per (supplier, shipment): shipped quantity x cost snapshot, test orders and cancelled
-# shipments left out (an anti-join on the few test orders is cheaper than joining every order).
-# Lines without a supplier stay in (supplier_id NULL) only to be counted.
+# One item per (supplier, shipment): shipped quantity x the supplier's cost snapshot, test orders
+# and cancelled shipments left out. Per line: supplier_unit_cost when its currency is the supplier's
+# (a missing supplier_currency is taken as the supplier's: the column is defined in it); a line whose
+# supplier_currency is another currency is left out (n_other_currency); a line without
+# supplier_unit_cost falls back to unit_cost, which is in the ORDER's currency, only when that is the
+# supplier's currency (n_fallback lines, n_fallback_other of them left out). Only the fallback needs
+# the order's currency: when no line lacks supplier_unit_cost (the usual schema-2 store) the few test
+# orders are removed by an anti-join, which is cheaper than joining every order ({orders_join} and
+# {order_currency}, see _build_items). Lines without a supplier stay in (supplier_id NULL) only to be
+# counted; so do lines naming an unknown supplier (currency NULL).
 _ITEMS_SQL = """
 CREATE OR REPLACE TEMP TABLE _sp_items AS
 WITH shipped AS (
-    SELECT ol.supplier_id, sl.shipment_id,
-           sum(sl.quantity * ol.unit_cost) AS amount,
+    SELECT ol.supplier_id, sl.shipment_id, su.currency,
+           sum(sl.quantity * CASE WHEN ol.supplier_unit_cost IS NOT NULL THEN ol.supplier_unit_cost
+                                  WHEN {order_currency} = su.currency THEN ol.unit_cost END)
+               FILTER (WHERE ol.supplier_currency IS NULL OR ol.supplier_currency = su.currency) AS amount,
            count(*) AS n_lines,
-           count(*) FILTER (WHERE ol.unit_cost IS NULL) AS n_without_cost
+           count(*) FILTER (WHERE ol.supplier_unit_cost IS NULL AND ol.unit_cost IS NULL) AS n_without_cost,
+           count(*) FILTER (WHERE ol.supplier_currency <> su.currency) AS n_other_currency,
+           count(*) FILTER (WHERE ol.supplier_unit_cost IS NULL AND ol.unit_cost IS NOT NULL
+                              AND coalesce(ol.supplier_currency, su.currency) = su.currency) AS n_fallback,
+           count(*) FILTER (WHERE ol.supplier_unit_cost IS NULL AND ol.unit_cost IS NOT NULL
+                              AND coalesce(ol.supplier_currency, su.currency) = su.currency
+                              AND {order_currency} IS DISTINCT FROM su.currency) AS n_fallback_other
     FROM shipment_lines sl
     JOIN order_lines ol ON ol.line_id = sl.line_id
-    ANTI JOIN (SELECT order_id FROM orders WHERE is_test) t ON t.order_id = ol.order_id
-    WHERE TRUE {line_filter}
-    GROUP BY ol.supplier_id, sl.shipment_id
+    LEFT JOIN suppliers su ON su.supplier_id = ol.supplier_id
+    {orders_join}
+    GROUP BY ol.supplier_id, sl.shipment_id, su.currency
 )
 SELECT l.supplier_id, l.shipment_id, s.order_id,
        CAST(timezone($tz, s.created_at) AS DATE) AS fulfilled_on,
        CAST(coalesce(l.amount, 0) AS DECIMAL(18, 4)) AS amount,
-       l.n_lines, l.n_without_cost
+       l.n_lines, l.n_without_cost, l.n_other_currency, l.n_fallback, l.n_fallback_other, l.currency
 FROM shipped l
 JOIN shipments s ON s.shipment_id = l.shipment_id
 WHERE s.status IS DISTINCT FROM 'cancelled'
 """
+
+_TEST_ORDERS_ANTI_JOIN = """ANTI JOIN (SELECT order_id FROM orders WHERE is_test) t ON t.order_id = ol.order_id
+    WHERE TRUE {line_filter}"""
+_ORDERS_JOIN = """LEFT JOIN orders o ON o.order_id = ol.order_id
+    WHERE o.is_test IS NOT TRUE {line_filter}"""
+
+# Are there lines that would fall back to unit_cost? (Answered from column statistics in a moment.)
+_ANY_FALLBACK_SQL = """
+SELECT EXISTS (SELECT 1 FROM order_lines ol
+               WHERE ol.supplier_unit_cost IS NULL AND ol.unit_cost IS NOT NULL AND ol.supplier_id IS NOT NULL
+               {line_filter})
+"""
+
+
+def _build_items(con: duckdb.DuckDBPyConnection, line_filter: str, params: dict) -> None:
+    """The per-item temp table ``_sp_items`` (see :data:`_ITEMS_SQL`)."""
+    fallback = con.execute(_ANY_FALLBACK_SQL.format(line_filter=line_filter),
+                           {k: v for k, v in params.items() if k == "sid"} or None).fetchall()[0][0]
+    if fallback:
+        sql = _ITEMS_SQL.format(orders_join=_ORDERS_JOIN.format(line_filter=line_filter), order_currency="o.currency")
+    else:  # (a line lacking supplier_unit_cost written meanwhile would be left out and noted)
+        sql = _ITEMS_SQL.format(orders_join=_TEST_ORDERS_ANTI_JOIN.format(line_filter=line_filter),
+                                order_currency="NULL")
+    con.execute(sql, params)
+
 
 # Payments up to as_of in the supplier's own currency, pooled per supplier.
 _PAY_SQL = """
@@ -410,7 +455,7 @@ def supplier_payments_report(store: Store, *, as_of: dt.date | None = None,
         if sid is not None:
             line_filter = "AND ol.supplier_id = $sid"
             params["sid"] = sid
-        con.execute(_ITEMS_SQL.format(line_filter=line_filter), params)
+        _build_items(con, line_filter, params)
         # "before any data" is judged on the whole store (a supplier without activity gets zeros)
         _check_as_of(con, as_of, today, tz, items_ready=sid is None)
 
@@ -458,6 +503,11 @@ def _notes(con: duckdb.DuckDBPyConnection, as_of: dt.date, sid: str | None) -> l
         SELECT
           (SELECT coalesce(sum(n_lines), 0) FROM _sp_items WHERE supplier_id IS NULL AND fulfilled_on <= $as_of),
           (SELECT coalesce(sum(n_without_cost), 0) FROM _sp_items WHERE supplier_id IS NOT NULL AND fulfilled_on <= $as_of),
+          (SELECT coalesce(sum(n_other_currency), 0) FROM _sp_items WHERE supplier_id IS NOT NULL AND fulfilled_on <= $as_of),
+          (SELECT coalesce(sum(n_fallback_other), 0) FROM _sp_items
+             WHERE supplier_id IS NOT NULL AND currency IS NOT NULL AND fulfilled_on <= $as_of),
+          (SELECT coalesce(sum(n_fallback - n_fallback_other), 0) FROM _sp_items
+             WHERE supplier_id IS NOT NULL AND currency IS NOT NULL AND fulfilled_on <= $as_of),
           (SELECT list(DISTINCT i.supplier_id ORDER BY i.supplier_id) FROM _sp_items i
              ANTI JOIN suppliers s ON s.supplier_id = i.supplier_id
              WHERE i.supplier_id IS NOT NULL AND i.fulfilled_on <= $as_of),
@@ -466,12 +516,23 @@ def _notes(con: duckdb.DuckDBPyConnection, as_of: dt.date, sid: str | None) -> l
           (SELECT list(DISTINCT p.supplier_id ORDER BY p.supplier_id) FROM supplier_payments p
              ANTI JOIN suppliers s ON s.supplier_id = p.supplier_id WHERE p.paid_at <= $as_of {pf})
         """, params).fetchall()[0]
-    no_supplier, no_cost, unknown_items, other_currency, unknown_pay = row
+    (no_supplier, no_cost, line_other_currency, fallback_other, fallback_used, unknown_items, other_currency,
+     unknown_pay) = row
     notes = []
     if no_supplier:
         notes.append(f"{no_supplier} shipped line(s) have no supplier on the order line and are not owed to anyone here")
     if no_cost:
-        notes.append(f"{no_cost} shipped line(s) have no cost snapshot (unit_cost) and count as 0")
+        notes.append(f"{no_cost} shipped line(s) have no cost snapshot (supplier_unit_cost or unit_cost) "
+                     f"and count as 0")
+    if line_other_currency:
+        notes.append(f"{line_other_currency} shipped line(s) carry a supplier cost in a currency "
+                     f"(supplier_currency) other than the supplier's and are left out")
+    if fallback_other:
+        notes.append(f"{fallback_other} shipped line(s) have no supplier cost (supplier_unit_cost) and their "
+                     f"unit_cost is in the order's currency, not the supplier's: left out (no conversion is made)")
+    if fallback_used:
+        notes.append(f"{fallback_used} shipped line(s) have no supplier cost (supplier_unit_cost); their unit_cost "
+                     f"was used (the order's currency is the supplier's)")
     if unknown_items:
         notes.append(f"shipped lines name supplier(s) missing from the supplier list and are left out: "
                      f"{', '.join(unknown_items[:10])}")
@@ -562,7 +623,7 @@ def statement(report_or_store: SupplierPaymentsReport | Store, supplier_id: str,
             raise ParameterError(f"end {end} is in the future (today is {today} in {tz})")
         if start is not None and start > end:
             raise ParameterError(f"start {start} is after end {end}")
-        con.execute(_ITEMS_SQL.format(line_filter="AND ol.supplier_id = $sid"), {"tz": tz, "sid": sid})
+        _build_items(con, "AND ol.supplier_id = $sid", {"tz": tz, "sid": sid})
         return _fetch(con, _STATEMENT_SQL, {"sid": sid, "start": start, "end": end})
 
 
