@@ -1,4 +1,4 @@
-"""PrestaShop: the back office's product and combination import files (read and write).
+"""PrestaShop: the back office's product, combination, customer and address import files (read and write).
 
 Both files are ``;`` separated and the importer maps their columns **by position** (the header text
 is not a contract: the official samples carry typos such as ``Acessories  (x,y,z...)``). So this
@@ -20,12 +20,21 @@ Mapping decisions (see ``docs/mapping.md``, section PrestaShop):
 * ``Feature(Name:Value:Position)`` becomes metafields ``extra:features.<name>``; every other column
   with no canonical field goes to ``extra:prestashop.<key>`` so writing back keeps it.
 
+Customers (``customers_import.csv``, 13 columns) and their addresses (``addresses_import.csv``, 21):
+passwords are never carried (dropped, counted in the loss table; ``validate`` says PrestaShop requires
+one); newsletter -> ``accepts_email_marketing``; opt-in ("Partner offers"), birthday, title, groups ->
+``extra:prestashop.*``; a customer's first address -> the canonical address (country names -> ISO
+alpha-2 with pycountry, states -> province codes), further ones -> ``extra:prestashop.address_<n>``.
+
 Column-wise helpers (loss and extra tables, value checks, money, handles, collections) live in
 :mod:`workbench.platforms._common`, shared with the other adapters.
 """
 from __future__ import annotations
 
+import functools
+import json
 import re
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -40,12 +49,13 @@ from ..safeio import is_formula, neutralise_formulas
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame
 from ._common import (MONEY, TEXT, _DEC, TRIGGERS as _TRIGGERS, collections_from_paths, concat_extra, extra_columns,
-                      extra_key, finish, flag_repeats, issue, loss_rows, money_add, money_text,
-                      none_if_empty, scan_values, slugify_series, split_items, to_float, to_int,
-                      to_money, unique_handles, write_delimited)
+                      extra_key, extra_rows, extra_wide, finish, flag_repeats, issue, loss_rows, money_add,
+                      money_text, none_if_empty, scan_values, slugify_series, split_items, to_bool, to_float,
+                      to_int, to_money, unique_handles, write_delimited)
 from .csvio import read_table
 
-__all__ = ["COMBINATION_HEADER", "PRODUCT_HEADER", "PrestaShopAdapter"]
+__all__ = ["ADDRESS_HEADER", "COMBINATION_HEADER", "CUSTOMER_HEADER", "PRODUCT_HEADER", "PrestaShopAdapter",
+           "country_code", "country_name", "province_code", "province_name"]
 
 _DIGITS = re.compile(r"^\d+$")
 
@@ -151,6 +161,51 @@ _C_MAPPED = {
 # Combination columns also kept in extra although mapped (so a write-back is exact).
 _C_ALSO_EXTRA = {"image_position"}
 
+#: customers_import.csv, verbatim (13 columns; PrestaShop/PrestaShop docs/csv_import/customers_import.csv).
+CUSTOMER_HEADER = (
+    "Customer ID;Active (0/1);Titles ID (Mr = 1, Ms = 2, else 0);Email *;Password *;Birthday (yyyy-mm-dd);"
+    "Last Name *;First Name *;Newsletter (0/1);Opt-in (0/1);Registration date (yyyy-mm-dd);Groups (x,y,z...);"
+    "Default group ID"
+).split(";")
+#: addresses_import.csv, verbatim (21 columns; PrestaShop/PrestaShop docs/csv_import/addresses_import.csv).
+ADDRESS_HEADER = (
+    "Address ID;Alias*;Active (0/1);Customer e-mail*;Customer ID;Manufacturer;Supplier;Company;Lastname*;"
+    "Firstname*;Address 1*;Address 2;Zipcode*;City*;Country*;State;Other;Phone;Mobile Phone;VAT number;DNI"
+).split(";")
+# Internal keys by position. The importer's own field list (AdminImportController) also has
+# `ID / Name of shop` after `Default group ID`: a 14th column is read (extra) but not written.
+CU_KEYS = ["id", "active", "title_id", "email", "password", "birthday", "last_name", "first_name", "newsletter",
+           "optin", "date_add", "groups", "default_group_id", "shop"]
+A_KEYS = ["id", "alias", "active", "customer_email", "customer_id", "manufacturer", "supplier", "company",
+          "last_name", "first_name", "address1", "address2", "zip", "city", "country", "state", "other", "phone",
+          "phone_mobile", "vat_number", "dni"]
+assert len(CU_KEYS) - 1 == len(CUSTOMER_HEADER) == 13 and len(A_KEYS) == len(ADDRESS_HEADER) == 21
+# customer columns kept in extra:prestashop.<key> (no canonical home)
+_CU_EXTRA = {"active": "active", "title_id": "title_id", "birthday": "birthday", "optin": "optin",
+             "groups": "groups", "default_group_id": "default_group_id", "shop": "shop"}
+_CU_NOTES = {
+    "id": ("customers.customer_id, customers.source_id, extra:prestashop.customer_id",
+           "the e-mail when empty; written back only to PrestaShop"),
+    "active": ("extra:prestashop.active", "0 = disabled account; Shopify has no disabled customers"),
+    "title_id": ("extra:prestashop.title_id", "Mr = 1, Ms = 2, else 0"),
+    "email": ("customers.email", ""),
+    "password": ("", "passwords are never carried: customers set a new one ('Forgot your password?')"),
+    "birthday": ("extra:prestashop.birthday", ""),
+    "last_name": ("customers.last_name", ""),
+    "first_name": ("customers.first_name", ""),
+    "newsletter": ("customers.accepts_email_marketing", "1 = subscribed to the shop's newsletter"),
+    "optin": ("extra:prestashop.optin", "'Partner offers': consent to third-party offers, not the shop's own "
+                                        "e-mail marketing, so not accepts_email_marketing"),
+    "date_add": ("customers.created_at", ""),
+    "groups": ("extra:prestashop.groups", "customer groups (prices, discounts)"),
+    "default_group_id": ("extra:prestashop.default_group_id", ""),
+    "shop": ("extra:prestashop.shop", "multistore; not written back"),
+}
+# address columns: the customer's first address -> customers.<field>; further ones -> extra JSON
+_A_FIELDS = {"company": "company", "address1": "address1", "address2": "address2", "zip": "zip", "city": "city",
+             "country": "country_code", "state": "province_code", "phone": "phone"}
+_A_MORE = "extra:prestashop.address_<n>"
+
 
 def _positional(table, keys: list[str], header: list[str], kind: str) -> pd.DataFrame:
     f = table.frame
@@ -164,14 +219,21 @@ def _positional(table, keys: list[str], header: list[str], kind: str) -> pd.Data
 
 
 def _classify(table) -> str:
+    """The kind of a PrestaShop import file, from its column count (the importer is positional; header
+    text is only a hint): 67 products, 24 combinations, 13 customers (10-14: older samples end at Opt-in,
+    the importer also takes a shop column), 21 addresses."""
     n = table.frame.shape[1]
-    first = [str(c).lower() for c in table.frame.columns[:3]]
+    first = [str(c).lower() for c in table.frame.columns[:4]]
     if n == len(P_KEYS) or (n >= 60 and len(first) > 2 and "name" in first[2]):
         return "products"
     if n == len(C_KEYS) or (18 <= n <= 30 and len(first) > 1 and "attribute" in first[1]):
         return "combinations"
-    raise InputError(f"not a PrestaShop products file (67 columns) nor a combinations file (24 columns): "
-                     f"it has {n} columns", file=table.path, row=1)
+    if n == len(CUSTOMER_HEADER) or (10 <= n <= 14 and len(first) > 3 and "mail" in first[3]):
+        return "customers"
+    if n == len(A_KEYS):
+        return "addresses"
+    raise InputError(f"not a PrestaShop import file: products have 67 columns, combinations 24, customers 13, "
+                     f"addresses 21; this one has {n}", file=table.path, row=1)
 
 
 class PrestaShopAdapter(Adapter):
@@ -181,7 +243,9 @@ class PrestaShopAdapter(Adapter):
     label = "PrestaShop"
     can_write = True
     reads = {"products": "products_import.csv (67 columns, ;)",
-             "combinations": "combinations_import.csv (24 columns, ;)"}
+             "combinations": "combinations_import.csv (24 columns, ;)",
+             "customers": "customers_import.csv (13 columns, ;)",
+             "addresses": "addresses_import.csv (21 columns, ;), with the customers file"}
     #: weight unit of the shop (PrestaShop's default is kg)
     weight_unit = "kg"
 
@@ -203,9 +267,23 @@ class PrestaShopAdapter(Adapter):
                                  f"give one of each", file=p)
             tables[kind] = t
             issues.extend(t.warnings)
-        if "products" not in tables:
+        if "combinations" in tables and "products" not in tables:
             raise InputError("the combinations file needs the products file beside it (combinations only "
                              "carry price impacts and the product ID)", file=tables["combinations"].path)
+        if "addresses" in tables and "customers" not in tables:
+            raise InputError("the addresses file needs customers_import.csv beside it (addresses are linked to "
+                             "their customers by e-mail or customer ID)", file=tables["addresses"].path)
+        frames: dict[str, pd.DataFrame] = {}
+        if "products" in tables:
+            frames = self._read_products(tables, mapping, issues, loss)
+        if "customers" in tables:
+            customers, cextra = self._read_customers(tables["customers"], tables.get("addresses"), issues, loss)
+            frames["customers"] = customers
+            frames["extra"] = concat_extra([frames.get("extra"), cextra])
+        return finish(self.name, [t.path for t in tables.values()], frames, loss, issues)
+
+    def _read_products(self, tables: dict, mapping, issues: list, loss: list) -> dict[str, pd.DataFrame]:
+        """The products file (and the combinations file) as canonical catalog frames."""
         pt = tables["products"]
         pfile = pt.path
         P = _positional(pt, P_KEYS, PRODUCT_HEADER, "products")
@@ -424,10 +502,203 @@ class PrestaShopAdapter(Adapter):
             cspec = {chdr[k]: (_C_MAPPED[k] if k in _C_MAPPED else (f"extra:prestashop.{k}", "")) for k in C_KEYS}
             loss.extend(loss_rows(ct.path, ct.frame, cspec, dropped_rows=comb_drop))
 
-        frames = {"products": products, "product_options": options, "variants": variants,
+        return {"products": products, "product_options": options, "variants": variants,
                   "variant_options": vopts, "images": images, "collections": collections,
                   "collection_products": collection_products, "extra": extra}
-        return finish(self.name, [t.path for t in tables.values()], frames, loss, issues)
+
+    # ------------------------------------------------------------------------------------------
+    def _read_customers(self, ct, at, issues: list, loss: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """customers_import.csv (and addresses_import.csv) as canonical customers plus extra rows.
+
+        Passwords are never read into the catalog (counted as dropped in the loss table); birthday,
+        title, groups, active and the partner-offers opt-in go to ``extra:prestashop.*``; the
+        customer's first address fills the address columns (country names -> ISO alpha-2 with
+        pycountry, states -> province codes), further addresses are kept whole in
+        ``extra:prestashop.address_<n>`` (JSON) so PrestaShop gets them back."""
+        cfile = ct.path
+        n_cols = ct.frame.shape[1]
+        keys = CU_KEYS[:n_cols]
+        C = ct.frame.copy()
+        C.columns = keys
+        C = C.reset_index(drop=True)
+        for k in CU_KEYS:
+            if k not in C.columns:
+                C[k] = ""
+        hdr = dict(zip(keys, ct.frame.columns))
+        n = len(C)
+        lines = ct.lines(range(n)) if n else []
+        ids = C["id"].str.strip()
+        email = C["email"].str.strip()
+        line_txt = pd.Series([str(x) for x in lines], dtype=object)
+        cid = ids.where(ids != "", email.where(email != "", "row-" + line_txt))
+        dup = cid.duplicated(keep="first").to_numpy()
+        for pos in np.flatnonzero(dup):
+            issues.append(issue("error", cfile, lines[pos], hdr["id"], "duplicate_customer",
+                                f"customer {cid.iloc[pos]!r} appears again; this row was dropped",
+                                "give each customer its own ID and e-mail"))
+        for pos in np.flatnonzero(((email == "").to_numpy()) & ~dup):
+            issues.append(issue("warning", cfile, lines[pos], hdr["email"], "missing_email",
+                                "the customer has no e-mail (PrestaShop and Shopify identify customers by it)",
+                                "add the e-mail before importing"))
+        keep = ~dup
+        K = C[keep].reset_index(drop=True)
+        k_lines = [lines[i] for i in np.flatnonzero(keep)]
+        kid = cid[keep].reset_index(drop=True)
+        # passwords: never carried
+        n_pw = int((C["password"].fillna("").astype(str) != "").sum())
+        if n_pw:
+            issues.append(issue("warning", cfile, None, hdr["password"], "passwords_dropped",
+                                f"{n_pw} password(s) were not carried: passwords are never migrated",
+                                "customers set a new password with 'Forgot your password?' (Shopify: send "
+                                "account invites)"))
+        for pos in np.flatnonzero((K["active"].str.strip() == "0").to_numpy()):
+            issues.append(issue("warning", cfile, k_lines[pos], hdr["active"], "inactive_customer",
+                                f"customer {kid.iloc[pos]} is disabled in PrestaShop (Active 0); the target may "
+                                f"import it as a normal customer (the flag is in extra:prestashop.active)",
+                                "disable or delete the account after the import if needed"))
+        raw_date = K["date_add"].str.strip()
+        created = pd.to_datetime(raw_date.where(raw_date != "", None), errors="coerce", format="mixed")
+        for pos in np.flatnonzero((created.isna() & (raw_date != "")).to_numpy()):
+            issues.append(issue("warning", cfile, k_lines[pos], hdr["date_add"], "bad_date",
+                                f"{raw_date.iloc[pos]!r} is not a date (yyyy-mm-dd); left empty"))
+        created = created.dt.tz_localize("UTC") if created.dt.tz is None else created
+        cust = pd.DataFrame({
+            "customer_id": kid, "email": none_if_empty(K["email"].str.strip()),
+            "first_name": none_if_empty(K["first_name"].str.strip()),
+            "last_name": none_if_empty(K["last_name"].str.strip()),
+            "accepts_email_marketing": to_bool(K["newsletter"]).astype(object).where(
+                to_bool(K["newsletter"]).notna(), None),
+            "created_at": created, "source_id": none_if_empty(ids[keep].reset_index(drop=True)),
+        })
+        for col in ("phone", "company", "address1", "address2", "city", "province_code", "country_code", "zip"):
+            cust[col] = pd.Series([None] * len(cust), dtype=object)
+        extra = [extra_columns(K, _CU_EXTRA, entity="customer", ids=kid, namespace=self.name),
+                 extra_rows(kid, ids[keep].reset_index(drop=True), "customer", self.name, "customer_id")]
+        loss.extend(loss_rows(cfile, ct.frame, {hdr[k]: _CU_NOTES[k] for k in keys}, dropped_rows=pd.Series(dup)))
+        scan_values(cfile, ct.frame.drop(columns=[hdr["password"]]), table=ct, issues=issues,
+                    skip_rows=pd.Series(dup))
+        if at is not None:
+            extra.append(self._read_addresses(at, cust, K, kid, issues, loss))
+        return cust, concat_extra(extra)
+
+    def _read_addresses(self, at, cust: pd.DataFrame, K: pd.DataFrame, kid: pd.Series, issues: list,
+                        loss: list) -> pd.DataFrame:
+        """Fill ``cust`` (in place) from each customer's first address; return the extra rows."""
+        afile = at.path
+        A = _positional(at, A_KEYS, ADDRESS_HEADER, "addresses")
+        hdr = dict(zip(A_KEYS, at.frame.columns))
+        n = len(A)
+        lines = at.lines(range(n)) if n else []
+        A = A.apply(lambda s: s.fillna("").astype(str).str.strip())
+        # PrestaShop's importer links an address by e-mail first, else by customer ID
+        by_email: dict[str, str] = {}
+        for e, c in zip(K["email"].str.strip().str.lower(), kid):
+            if e and e not in by_email:
+                by_email[e] = c
+        by_id = {i: c for i, c in zip(K["id"].str.strip(), kid) if i}
+        owner = [by_email.get(e.lower()) if e else by_id.get(i) if i else None
+                 for e, i in zip(A["customer_email"], A["customer_id"])]
+        owner = pd.Series(owner, dtype=object)
+        drop = owner.isna().to_numpy()
+        for pos in np.flatnonzero(drop):
+            e, i = A["customer_email"].iloc[pos], A["customer_id"].iloc[pos]
+            if not e and not i:
+                whose = ", ".join(x for x in (f"brand {A['manufacturer'].iloc[pos]!r}" if A["manufacturer"].iloc[pos]
+                                              else "", f"supplier {A['supplier'].iloc[pos]!r}"
+                                              if A["supplier"].iloc[pos] else "") if x) or "no customer"
+                issues.append(issue("warning", afile, lines[pos], hdr["customer_email"], "address_not_customer",
+                                    f"address {A['id'].iloc[pos] or pos + 1} ({A['alias'].iloc[pos]}) belongs to "
+                                    f"{whose}, not to a customer; it was not migrated",
+                                    "brand and supplier addresses are not part of a customer migration"))
+            else:
+                issues.append(issue("warning", afile, lines[pos], hdr["customer_email"] if e else hdr["customer_id"],
+                                    "address_unknown_customer",
+                                    f"address {A['id'].iloc[pos] or pos + 1} names customer {e or i}, who is not in "
+                                    f"the customers file; it was not migrated",
+                                    "give the customers file that holds this customer"))
+        Ak = A[~drop].copy()
+        Ak["_owner"] = owner[~drop].to_numpy()
+        Ak["_line"] = [lines[i] for i in np.flatnonzero(~drop)]
+        Ak["_n"] = Ak.groupby("_owner", sort=False).cumcount() + 1
+        first = Ak[Ak["_n"] == 1].set_index("_owner")
+        row_of = {c: i for i, c in enumerate(cust["customer_id"])}
+        fn = dict(zip(kid, K["first_name"].str.strip()))
+        ln = dict(zip(kid, K["last_name"].str.strip()))
+        extra = []
+        for owner_id, a in first.iterrows():
+            r = row_of[owner_id]
+            for key in ("company", "address1", "address2", "zip", "city"):
+                cust.at[r, key] = a[key] or None
+            phone = a["phone"] or a["phone_mobile"]
+            cust.at[r, "phone"] = phone or None
+            cc, how = country_code(a["country"]) if a["country"] else (None, "empty")
+            if how == "fuzzy":
+                issues.append(issue("warning", afile, a["_line"], hdr["country"], "country_guessed",
+                                    f"country {a['country']!r} read as {country_name(cc)!r} ({cc}) by a fuzzy match",
+                                    "check the country of this customer"))
+            elif a["country"] and cc is None:
+                issues.append(issue("warning", afile, a["_line"], hdr["country"], "unknown_country",
+                                    f"country {a['country']!r} is not a country name pycountry knows"
+                                    f"{' (several matches)' if how == 'ambiguous' else ''}; the country code was "
+                                    f"left empty (the name is kept in extra:prestashop.address_country)",
+                                    "write the country's English name, or its ISO code"))
+            cust.at[r, "country_code"] = cc
+            pcode = province_code(cc, a["state"]) if cc and a["state"] else None
+            if a["state"] and pcode is None:
+                issues.append(issue("warning", afile, a["_line"], hdr["state"], "unknown_state",
+                                    f"state {a['state']!r} is not a subdivision of {cc or 'an unknown country'}; the "
+                                    f"province code was left empty (the name is kept in extra:prestashop.address_state)",
+                                    "write the state's name as in ISO 3166-2"))
+            cust.at[r, "province_code"] = pcode
+            own = {
+                "address_id": a["id"], "address_alias": a["alias"], "address_active": a["active"],
+                "address_customer_id": a["customer_id"], "address_manufacturer": a["manufacturer"],
+                "address_supplier": a["supplier"],
+                "address_first_name": a["first_name"] if a["first_name"] != fn.get(owner_id, "") else "",
+                "address_last_name": a["last_name"] if a["last_name"] != ln.get(owner_id, "") else "",
+                "address_other": a["other"],
+                "address_phone_mobile": a["phone_mobile"] if a["phone"] else "",
+                "address_vat_number": a["vat_number"], "address_dni": a["dni"],
+                "address_country": a["country"] if cc is None or country_name(cc) != a["country"] else "",
+                "address_state": a["state"] if a["state"] and (pcode is None or
+                                                               province_name(cc, pcode) != a["state"]) else "",
+            }
+            for k, v in own.items():
+                if v:
+                    extra.append({"entity": "customer", "entity_id": owner_id, "namespace": self.name, "key": k,
+                                  "value": v, "type": TEXT})
+        ph = cust["phone"].dropna().astype(str)
+        for value, count in ph[ph.duplicated(keep=False)].value_counts(sort=False).items():
+            issues.append(issue("warning", afile, None, hdr["phone"], "duplicate_phone",
+                                f"{count} customers have the phone {value!r} (their first address's); it is each "
+                                f"one's customers.phone",
+                                "Shopify wants a customer's phone to be unique to that customer: check these "
+                                "numbers before importing there"))
+        more = Ak[Ak["_n"] > 1]
+        for _, a in more.iterrows():
+            cells = {k: a[k] for k in A_KEYS if k != "customer_email" and a[k]}
+            extra.append({"entity": "customer", "entity_id": a["_owner"], "namespace": self.name,
+                          "key": f"address_{a['_n']}", "value": json.dumps(cells, ensure_ascii=False), "type": "json"})
+        spec = {}
+        for k in A_KEYS:
+            if k in _A_FIELDS:
+                spec[hdr[k]] = (f"customers.{_A_FIELDS[k]}, {_A_MORE}",
+                                "the customer's first address; further addresses whole in extra (JSON)"
+                                + ("; names -> ISO alpha-2 (pycountry)" if k == "country" else "")
+                                + ("; names -> ISO 3166-2 code without the country" if k == "state" else ""))
+            elif k == "customer_email":
+                spec[hdr[k]] = ("customers.customer_id", "links the address to its customer (as PrestaShop does)")
+            elif k == "phone_mobile":
+                spec[hdr[k]] = (f"customers.phone, extra:prestashop.address_phone_mobile, {_A_MORE}",
+                                "the phone when Phone is empty")
+            elif k in ("manufacturer", "supplier"):
+                spec[hdr[k]] = ("", "brand and supplier addresses are not customers' addresses")
+            else:
+                note = "kept when it differs from the customer's" if k in ("first_name", "last_name") else ""
+                spec[hdr[k]] = (f"extra:prestashop.address_{k}, {_A_MORE}", note)
+        loss.extend(loss_rows(afile, at.frame, spec, dropped_rows=pd.Series(drop)))
+        scan_values(afile, at.frame, table=at, issues=issues, skip_rows=pd.Series(drop))
+        return pd.DataFrame(extra, columns=["entity", "entity_id", "namespace", "key", "value", "type"])
 
     # ------------------------------------------------------------------------------------------
     def _urls(self, mapping, P: pd.DataFrame, ids: pd.Series, handles: pd.Series):
@@ -678,7 +949,7 @@ class PrestaShopAdapter(Adapter):
             rows.append(issue("error", "", None, "title", "separator_in_category",
                               f"category {v!r} contains ','; PrestaShop splits categories on ','",
                               "rename it before importing"))
-        for name in ("products", "variants"):
+        for name in ("products", "variants", "customers"):
             df = getattr(catalog, name)
             for col in df.columns:
                 if df[col].dtype != object and "string" not in str(df[col].dtype):
@@ -690,9 +961,151 @@ class PrestaShopAdapter(Adapter):
                         rows.append(issue("warning", "", None, col, "formula_neutralised",
                                           f"{v[:60]!r} would run as a formula; written with a leading apostrophe",
                                           "PrestaShop has no rule for this; check the value after the import"))
+        rows.extend(self._customer_issues(catalog))
         return issues_frame(rows)
 
     def write(self, catalog: Catalog, out_dir, *, dialect: str | None = None) -> list[Path]:
+        """``products_import.csv`` (+ ``combinations_import.csv``) when the catalog has products, and
+        ``customers_import.csv`` (+ ``addresses_import.csv`` when customers have addresses) when it has
+        customers. Layouts and headers exactly as PrestaShop's samples, ``;``, UTF-8, LF."""
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paths: list[Path] = []
+        if len(catalog.products):
+            paths += self._write_products(catalog, out_dir)
+        if len(catalog.customers):
+            paths += self._write_customers(catalog, out_dir)
+        return paths
+
+    @property
+    def writes(self) -> dict[str, frozenset[str]]:
+        """What the import files hold (the migration's loss report): the products part of
+        ``migration.TARGETS['prestashop']`` plus the customer fields the two customer files carry."""
+        from ..migration import TARGETS
+        fields = dict(TARGETS["prestashop"].fields)
+        fields["customers"] = frozenset({"email", "first_name", "last_name", "accepts_email_marketing", "created_at",
+                                         "company", "address1", "address2", "city", "province_code",
+                                         "country_code", "zip", "phone"})
+        return fields
+
+    def _write_customers(self, catalog: Catalog, out_dir: Path) -> list[Path]:
+        """customers_import.csv: 13 columns; the password column stays **empty** (passwords are never
+        migrated; ``validate`` says what PrestaShop requires). ``Customer ID``, title, birthday, groups,
+        active and opt-in come back from ``extra:prestashop.*`` (a PrestaShop source), else empty /
+        PrestaShop's defaults. addresses_import.csv: each customer's address (country and state as
+        names, which PrestaShop's importer looks up) followed by the further addresses a PrestaShop
+        source kept in ``extra:prestashop.address_<n>``; linked to the customer by e-mail."""
+        C = catalog.customers.reset_index(drop=True)
+        cid = C["customer_id"].astype(str)
+        ext = extra_wide(catalog.extra, "customer", self.name) if len(catalog.extra) else pd.DataFrame()
+
+        def xget(key: str, default: str = "") -> pd.Series:
+            s = _map_text(cid, ext[key]) if key in ext.columns else pd.Series("", index=C.index, dtype=object)
+            return s.where(s != "", default)
+
+        def text(col: str) -> pd.Series:
+            return C[col].astype(object).where(C[col].notna(), "").astype(str)
+
+        def flag(col: str) -> pd.Series:
+            return C[col].astype(object).map(lambda v: "1" if v is True else "0")
+
+        created = pd.to_datetime(C["created_at"]).dt.strftime("%Y-%m-%d").fillna("")
+        rows = pd.DataFrame({
+            "id": xget("customer_id"), "active": xget("active", "1"), "title_id": xget("title_id", "0"),
+            "email": text("email"), "password": "", "birthday": xget("birthday"), "last_name": text("last_name"),
+            "first_name": text("first_name"), "newsletter": flag("accepts_email_marketing"),
+            "optin": xget("optin", "0"), "date_add": created.to_numpy(), "groups": xget("groups"),
+            "default_group_id": xget("default_group_id"),
+        }).reset_index(drop=True)
+        rows, _ = neutralise_formulas(rows)
+        paths = [out_dir / "customers_import.csv"]
+        write_delimited(paths[0], CUSTOMER_HEADER, rows, delimiter=";")
+
+        has_addr = np.zeros(len(C), dtype=bool)
+        for col in ("company", "address1", "address2", "city", "zip", "country_code"):
+            has_addr |= (text(col) != "").to_numpy()
+        more_keys = sorted((k for k in ext.columns if re.fullmatch(r"address_\d+", str(k))),
+                           key=lambda k: int(k.split("_")[1]))
+        out = []
+        for i in range(len(C)):
+            c = cid.iloc[i]
+            email = text("email").iloc[i]
+            if has_addr[i]:
+                cc = text("country_code").iloc[i]
+                pcode = text("province_code").iloc[i]
+
+                def x(key, default=""):
+                    return xget(key, default).iloc[i]
+                mobile = x("address_phone_mobile")
+                out.append({
+                    "id": x("address_id"), "alias": x("address_alias", "My address"), "active": x("address_active", "1"),
+                    "customer_email": email, "customer_id": x("address_customer_id"),
+                    "manufacturer": x("address_manufacturer"), "supplier": x("address_supplier"),
+                    "company": text("company").iloc[i],
+                    "last_name": x("address_last_name", text("last_name").iloc[i]),
+                    "first_name": x("address_first_name", text("first_name").iloc[i]),
+                    "address1": text("address1").iloc[i], "address2": text("address2").iloc[i],
+                    "zip": text("zip").iloc[i], "city": text("city").iloc[i],
+                    "country": x("address_country", country_name(cc) or cc),
+                    "state": x("address_state", province_name(cc, pcode) or pcode),
+                    "other": x("address_other"), "phone": text("phone").iloc[i], "phone_mobile": mobile,
+                    "vat_number": x("address_vat_number"), "dni": x("address_dni"),
+                })
+            for k in more_keys:
+                raw = xget(k).iloc[i]
+                if not raw:
+                    continue
+                try:
+                    cells = json.loads(raw)
+                except ValueError:
+                    continue
+                row = {key: str(cells.get(key, "")) for key in A_KEYS}
+                row["customer_email"] = email
+                out.append(row)
+        if out:
+            arows = pd.DataFrame(out, columns=A_KEYS).fillna("")
+            arows, _ = neutralise_formulas(arows)
+            paths.append(out_dir / "addresses_import.csv")
+            write_delimited(paths[-1], ADDRESS_HEADER, arows, delimiter=";")
+        return paths
+
+    def _customer_issues(self, catalog: Catalog) -> list[dict]:
+        """What PrestaShop's customer and address import requires (AdminImportController and the
+        Customer/Address classes: e-mail, password, last and first name required; an address needs
+        alias, names, address 1, zip, city, country and the customer's e-mail)."""
+        C = catalog.customers
+        rows: list[dict] = []
+        if not len(C):
+            return rows
+        rows.append(issue("error", "customers_import.csv", None, "Password *", "password_required",
+                          f"PrestaShop's customer import requires a password for every customer (a required "
+                          f"field: an empty one makes the row fail with 'cannot be saved'); passwords are never "
+                          f"migrated, so the column is empty for all {len(C)} customers",
+                          "before importing, fill the column with a temporary random password per customer; "
+                          "customers then set their own with 'Forgot your password?'"))
+
+        def empty(col):
+            return C[col].astype(object).where(C[col].notna(), "").astype(str).str.strip() == ""
+        for pos in np.flatnonzero(empty("email").to_numpy()):
+            rows.append(issue("error", "customers_import.csv", None, "Email *", "missing_email",
+                              f"customer {C['customer_id'].iloc[pos]} has no e-mail; PrestaShop requires one",
+                              "add the e-mail or leave the customer out"))
+        for pos in np.flatnonzero((empty("first_name") | empty("last_name")).to_numpy()):
+            rows.append(issue("error", "customers_import.csv", None, "Last Name *", "missing_name",
+                              f"customer {C['customer_id'].iloc[pos]} has no first or last name; PrestaShop "
+                              f"requires both", "add the names before importing"))
+        has_addr = ~(empty("address1") & empty("city") & empty("country_code") & empty("zip") & empty("company"))
+        need = empty("address1") | empty("city") | empty("country_code") | empty("zip")
+        for pos in np.flatnonzero((has_addr & need).to_numpy()):
+            miss = [n for n, col in (("Address 1", "address1"), ("Zipcode", "zip"), ("City", "city"),
+                                     ("Country", "country_code")) if empty(col).iloc[pos]]
+            rows.append(issue("warning", "addresses_import.csv", None, ", ".join(miss), "address_incomplete",
+                              f"the address of customer {C['customer_id'].iloc[pos]} has no {', '.join(miss)}; "
+                              f"PrestaShop's address import requires them (a zip only where the country needs one)",
+                              "complete the address, or import it without and fix it in the back office"))
+        return rows
+
+    def _write_products(self, catalog: Catalog, out_dir: Path) -> list[Path]:
         """``products_import.csv`` and (when any product has options) ``combinations_import.csv``.
 
         Layouts and headers exactly as PrestaShop's samples (67 and 24 columns, ``;``, UTF-8).
@@ -885,6 +1298,127 @@ class PrestaShopAdapter(Adapter):
             paths.append(out_dir / "combinations_import.csv")
             write_delimited(paths[1], COMBINATION_HEADER, comb_rows, delimiter=";")
         return paths
+
+
+# =================================================================================================
+# countries and states (addresses_import.csv names them; the canonical model holds ISO codes)
+# =================================================================================================
+
+#: English country names pycountry does not resolve (some as PrestaShop's own country list spells them)
+_COUNTRY_ALIASES = {
+    "turkey": "TR", "ivory coast": "CI", "reunion island": "RE", "swaziland": "SZ", "cape verde": "CV",
+    "korea, dem. republic of": "KP", "north korea": "KP", "congo, dem. republic": "CD", "congo, rep.": "CG",
+    "vatican city state": "VA", "vatican": "VA", "macedonia": "MK", "russia": "RU", "brunei": "BN",
+    "palestinian territories": "PS", "micronesia": "FM", "uk": "GB", "great britain": "GB", "england": "GB",
+    "republic of korea": "KR", "holland": "NL", "burma": "MM",
+}
+
+
+def _fold(text: str) -> str:
+    """Lower case, accents removed, spaces collapsed (for name matching)."""
+    s = unicodedata.normalize("NFKD", str(text))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return " ".join(s.lower().split())
+
+
+@functools.lru_cache(maxsize=1)
+def _country_names() -> tuple[tuple[str, str, frozenset], ...]:
+    """(alpha-2, folded name, its words) for every name, official name and common name in pycountry."""
+    import pycountry
+    out = []
+    for c in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            v = getattr(c, attr, None)
+            if v:
+                f = _fold(v)
+                out.append((c.alpha_2, f, frozenset(re.findall(r"[a-z0-9]+", f))))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def country_code(name: str) -> tuple[str | None, str]:
+    """ISO 3166-1 alpha-2 code of a country name (or code) and how it was found.
+
+    ``exact``: a pycountry name, official or common name or code (case and accents ignored), or a
+    known alias; ``fuzzy``: every word of the name is in the names of exactly one country
+    (``Bosnia`` -> BA): flag it; ``ambiguous`` (several countries: ``Korea``) or ``unknown``: code
+    ``None``. pycountry's own ``search_fuzzy`` is not used: it also matches subdivisions and so reads
+    ``Kosovo`` as Serbia and ``Republic of Korea`` as North Korea."""
+    import pycountry
+    s = " ".join(str(name).split())
+    if not s:
+        return None, "empty"
+    key = _fold(s)
+    if key in _COUNTRY_ALIASES:
+        return _COUNTRY_ALIASES[key], "exact"
+    try:
+        return pycountry.countries.lookup(s).alpha_2, "exact"
+    except LookupError:
+        pass
+    names = _country_names()
+    for code, folded, _ in names:
+        if folded == key:
+            return code, "exact"
+    words = frozenset(re.findall(r"[a-z0-9]+", key))
+    codes = list(dict.fromkeys(code for code, _, w in names if words and words <= w))
+    if len(codes) == 1:
+        return codes[0], "fuzzy"
+    return None, "ambiguous" if codes else "unknown"
+
+
+@functools.lru_cache(maxsize=512)
+def country_name(code: str | None) -> str:
+    """The English name written for an ISO alpha-2 code (pycountry's common name when it has one:
+    ``Iran``, not ``Iran, Islamic Republic of``); ``""`` when unknown."""
+    import pycountry
+    if not code:
+        return ""
+    c = pycountry.countries.get(alpha_2=str(code).upper())
+    if c is None:
+        return ""
+    return getattr(c, "common_name", None) or c.name
+
+
+@functools.lru_cache(maxsize=256)
+def _subdivisions(code: str) -> tuple:
+    import pycountry
+    try:
+        subs = pycountry.subdivisions.get(country_code=code) or []
+    except (KeyError, LookupError):
+        subs = []
+    # top-level subdivisions first (states before their districts), then by code
+    return tuple(sorted(subs, key=lambda s: (s.parent_code is not None, s.code)))
+
+
+@functools.lru_cache(maxsize=4096)
+def province_code(country: str | None, state: str) -> str | None:
+    """The province code of a state name (or code) in a country: the ISO 3166-2 code without the
+    country prefix (``New York`` in US -> ``NY``, as Shopify's province codes for US/CA/AU); None when
+    the country has no such subdivision."""
+    if not country or not str(state).strip():
+        return None
+    key = _fold(state)
+    subs = _subdivisions(str(country).upper())
+    for s in subs:
+        if _fold(s.name) == key:
+            return s.code.split("-", 1)[1]
+    for s in subs:
+        short = s.code.split("-", 1)[1]
+        if key in (_fold(s.code), _fold(short)):
+            return short
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def province_name(country: str | None, code: str | None) -> str:
+    """The subdivision name of a province code (``US``, ``NY`` -> ``New York``); ``""`` when unknown."""
+    if not country or not code:
+        return ""
+    want = f"{str(country).upper()}-{str(code).upper()}"
+    for s in _subdivisions(str(country).upper()):
+        if s.code == want:
+            return s.name
+    return ""
 
 
 def _map_text(keys: pd.Series, table: pd.Series) -> pd.Series:
