@@ -4,7 +4,10 @@ Everything here works on whole columns (pandas ``str`` columns backed by Arrow, 
 no Python loop per row except where a message is built for a flagged row (at most 50 per check).
 
 * **Arrow plumbing**: :func:`arrow_strings`, :func:`str_series`, :func:`isin`, :func:`lookup`
-  (pandas' ``isin``/``map`` on Arrow strings go through Python objects; these stay in Arrow).
+  (pandas' ``isin``/``map`` on Arrow strings go through Python objects; these stay in Arrow);
+  :func:`row_codes` / :func:`merge_codes` (int64 codes of key tuples), :func:`map_keys` (a
+  MultiIndex ``map`` on those codes), :func:`to_numeric` (plain decimals cast in Arrow),
+  :func:`first_item` (the first item of each list cell).
 * **Values**: money as clean decimal strings (:func:`money`) or exact ``decimal128(18, 4)``
   (:func:`to_money`, :func:`money_add`), :func:`to_int`, :func:`to_float`, :func:`to_bool`;
   :func:`money_text` / :func:`fmt_money` for writing.
@@ -49,10 +52,11 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 __all__ = [
     "ATTR_NS", "EXTRA_COLUMNS", "MONEY", "TEXT", "TRIGGERS", "arrow_strings", "attr_key", "collections_from_paths",
     "concat_extra", "concat_results", "extra_columns", "extra_key", "extra_rows", "extra_wide", "finish",
-    "flag_repeats", "fmt_money", "isin", "issue", "issues_for", "join_list", "lines_for", "lookup", "loss_rows",
-    "mapping_headers", "mapping_option", "mapping_option_name", "money", "money_add", "money_text", "none_if_empty",
-    "nonempty", "normalise_list", "rename_headers", "scan_values", "slugify", "slugify_series", "split_items",
-    "split_list", "str_series", "to_bool", "to_float", "to_int", "to_money", "unique_handles", "write_delimited",
+    "first_item", "flag_repeats", "fmt_money", "isin", "issue", "issues_for", "join_list", "lines_for", "lookup",
+    "loss_rows", "map_keys", "mapping_headers", "mapping_option", "mapping_option_name", "merge_codes", "money",
+    "money_add", "money_text", "none_if_empty", "nonempty", "normalise_list", "rename_headers", "row_codes",
+    "scan_values", "slugify", "slugify_series", "split_items", "split_list", "str_series", "to_bool", "to_float",
+    "to_int", "to_money", "to_numeric", "unique_handles", "write_delimited",
 ]
 
 
@@ -143,6 +147,89 @@ def lookup(keys, index, values=None) -> np.ndarray:
     out[ok] = vals[pos[ok]]
     out[~ok] = None
     return out
+
+
+def _col_codes(values) -> tuple[np.ndarray, int]:
+    """Integer codes of one column (equal values, nulls included, share a code) and their count."""
+    if isinstance(values, pd.Index):
+        values = values.to_series()
+    is_text = (isinstance(values, (pa.Array, pa.ChunkedArray)) and (pa.types.is_string(values.type)
+                                                                     or pa.types.is_large_string(values.type))) \
+        or isinstance(getattr(values, "array", None), pd.arrays.ArrowStringArray) \
+        or (isinstance(getattr(values, "dtype", None), pd.ArrowDtype)
+            and pa.types.is_string(values.dtype.pyarrow_dtype))
+    if is_text:
+        arr = arrow_strings(values)
+        enc = pc.dictionary_encode(arr, null_encoding="encode")
+        return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), len(enc.dictionary)
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        values = values.to_pandas()
+    codes, uniq = pd.factorize(np.asarray(values) if not isinstance(values, pd.Series) else values,
+                               use_na_sentinel=False)
+    return codes.astype(np.int64), len(uniq)
+
+
+def row_codes(*columns) -> np.ndarray:
+    """One int64 code per row for the tuple of aligned ``columns``: equal tuples, equal codes
+    (nulls equal to nulls, like pandas' ``duplicated``). Text columns are encoded in Arrow."""
+    code = None
+    for col in columns:
+        c, n = _col_codes(col)
+        if code is None:
+            code = c
+            continue
+        if code.size and int(code.max()) >= (1 << 62) // max(n, 1):
+            code = pd.factorize(code)[0].astype(np.int64)
+        code = code * max(n, 1) + c
+    return np.zeros(0, dtype=np.int64) if code is None else code
+
+
+def merge_codes(left: list, right: list) -> tuple[np.ndarray, np.ndarray]:
+    """Row codes of two tables' key columns on one shared scale (for joins on int64 keys)."""
+    nl = len(left[0])
+    both = []
+    for a, b in zip(left, right):
+        a_t = isinstance(getattr(a, "array", None), pd.arrays.ArrowStringArray)
+        b_t = isinstance(getattr(b, "array", None), pd.arrays.ArrowStringArray)
+        if a_t or b_t:
+            both.append(pa.concat_arrays([arrow_strings(a), arrow_strings(b)]))
+        else:
+            both.append(pd.Series(np.concatenate([np.asarray(a), np.asarray(b)])))
+    codes = row_codes(*both)
+    return codes[:nl], codes[nl:]
+
+
+_PLAIN_NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
+
+
+def to_numeric(s: pd.Series) -> pd.Series:
+    """``pd.to_numeric(s, errors="coerce")`` for a text column: plain decimals (``12``, ``-0.5``)
+    are cast in Arrow (pandas parses them one Python object at a time); anything else goes to pandas.
+    Same result and dtype (int64 when every value is a whole number, else float64 with NaN)."""
+    if not isinstance(getattr(s, "array", None), pd.arrays.ArrowStringArray) or not len(s):
+        return pd.to_numeric(s, errors="coerce")
+    arr = arrow_strings(s)
+    if arr.null_count == len(arr) or not pc.all(pc.match_substring_regex(arr, _PLAIN_NUMBER)).as_py():
+        return pd.to_numeric(s, errors="coerce")
+    if arr.null_count == 0 and not pc.any(pc.match_substring(arr, ".")).as_py():
+        vals = pc.cast(arr, pa.int64()).to_numpy()
+    else:
+        vals = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+    return pd.Series(vals, index=s.index, name=s.name)
+
+
+def map_keys(keys: list, index: list, values) -> pd.array:
+    """``MultiIndex.from_arrays(keys).map(pd.Series(values, index=MultiIndex.from_arrays(index)))``
+    on int64 row codes: the value of the first matching index row, NA where none."""
+    values = values.array if isinstance(values, pd.Series) else pd.array(values)
+    if not len(keys[0]):
+        return values[:0]
+    if not len(index[0]):
+        return values.take(np.full(len(keys[0]), -1), allow_fill=True)
+    lc, rc = merge_codes(list(keys), list(index))
+    first = ~pd.Series(rc).duplicated().to_numpy()
+    pos = pd.Index(rc[first]).get_indexer(lc)
+    return values[first].take(pos, allow_fill=True)
 
 
 # =================================================================================================
@@ -483,18 +570,57 @@ def unique_handles(handles: pd.Series, fallback: pd.Series | None = None, *, iss
 def split_list(s: pd.Series, sep: str = ",", escaped: bool = True) -> pd.Series:
     """Explode a list cell (values joined by ``sep``; with ``escaped``, ``\\,`` is a comma inside a
     value) into one row per non-empty value, index kept; values trimmed (pyarrow, column-wise)."""
-    s = s[s.notna() & (s != "")]
+    s = s[(s.notna() & (s != "")).to_numpy(dtype=bool)]
     arr = arrow_strings(s)
+    ascii_ = bool(pc.all(pc.string_is_ascii(arr)).as_py()) if len(arr) else True
+    swapped = False
     if escaped:
-        arr = pc.replace_substring(arr, "\\,", "\x00")
+        arr2 = pc.replace_substring(arr, "\\,", "\x00")
+        swapped = _value_bytes(arr2) != _value_bytes(arr)  # a "\\," was replaced
+        arr = arr2
     lst = pc.split_pattern(arr, sep)
-    flat = pc.utf8_trim_whitespace(pc.list_flatten(lst))
+    flat = pc.list_flatten(lst)
+    flat = pc.ascii_trim_whitespace(flat) if ascii_ else pc.utf8_trim_whitespace(flat)
     parents = pc.list_parent_indices(lst).to_numpy()
-    if escaped:
+    if swapped:
         flat = pc.replace_substring(flat, "\x00", ",")
     keep = pc.not_equal(flat, "")
     idx = s.index.to_numpy()[parents][keep.to_numpy(zero_copy_only=False)]
     return str_series(flat.filter(keep), idx)
+
+
+def _value_bytes(arr: pa.Array) -> int:
+    """Bytes of string data an array spans (its last offset minus its first)."""
+    if not len(arr):
+        return 0
+    off = arr.buffers()[1]
+    o = np.frombuffer(off, dtype=np.int32 if pa.types.is_string(arr.type) else np.int64)
+    return int(o[arr.offset + len(arr)] - o[arr.offset])
+
+
+def first_item(s: pd.Series, sep: str = ",", escaped: bool = True) -> pd.Series:
+    """The first non-empty item of each list cell (what ``split_list`` would give first), NA where
+    the cell has none; same index as ``s``."""
+    arr = arrow_strings(s.fillna("").astype("str"))
+    if not len(arr):
+        return pd.Series([], index=s.index, dtype="str")
+    src = pc.replace_substring(arr, "\\,", "\x00") if escaped else arr
+    swapped = escaped and _value_bytes(src) != _value_bytes(arr)
+    head = pc.list_element(pc.split_pattern(src, sep, max_splits=1), 0)
+    head = pc.utf8_trim_whitespace(head)
+    if swapped:
+        head = pc.replace_substring(head, "\x00", ",")
+    out = str_series(head, s.index)
+    blank = (out == "").to_numpy(dtype=bool)
+    if blank.any():
+        out = out.where(~blank, None)
+        # a cell whose first item is blank (", a.jpg"): the first non-empty item, the slow way
+        redo = blank & pc.not_equal(pc.utf8_trim_whitespace(arr), "").to_numpy(zero_copy_only=False)
+        if redo.any():
+            items = split_list(s[redo], sep=sep, escaped=escaped)
+            items = items[~items.index.duplicated()]
+            out[redo] = items.reindex(s.index[redo]).to_numpy()
+    return out
 
 
 def split_items(s: pd.Series, sep: str = ",") -> pd.DataFrame:

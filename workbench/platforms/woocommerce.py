@@ -28,12 +28,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..errors import InputError
 from ..safeio import atomic_write
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
-from ._common import (ATTR_NS, attr_key, collections_from_paths, concat_extra, concat_results,
+from ._common import (ATTR_NS, arrow_strings, attr_key, collections_from_paths, concat_extra, concat_results,
+                      first_item, merge_codes, str_series, to_numeric,
                       extra_rows, extra_wide, fmt_money, isin, issue, issues_for, join_list, lookup,
                       mapping_headers, mapping_option, mapping_option_name, money, normalise_list, slugify_series,
                       split_list, unique_handles)
@@ -224,6 +226,8 @@ class WooCommerceAdapter(Adapter):
         # ---- attributes (long form) -------------------------------------------------------------
         attr_n = sorted({int(m.group(1)) for c in df.columns if (m := _ATTR_HEADER.match(c))})
         pa_parts, va_parts = [], []
+        # integer stand-ins for the string ids (row positions in P and V): cheap join/dedupe keys
+        vppos = lookup(vpid, prid)
         for k in attr_n:
             nm, vl = f"Attribute {k} name", f"Attribute {k} value(s)"
             vis, glo, dft = f"Attribute {k} visible", f"Attribute {k} global", f"Attribute {k} default"
@@ -232,37 +236,44 @@ class WooCommerceAdapter(Adapter):
                     used[c] = "product_options / variant_options / extra:custom.<attribute>"
             if nm not in df.columns:
                 continue
+            # Arrow-backed arrays all the way (no round trip through Python objects)
             pn = P[nm].str.strip()
-            m = pn != ""
+            m = (pn != "").to_numpy(dtype=bool)
             pa_parts.append(pd.DataFrame({
-                "product_id": prid[m].to_numpy(), "n": k, "name": pn[m].to_numpy(),
-                "values": P[vl][m].to_numpy() if vl in P else "",
-                "visible": P[vis][m].to_numpy() if vis in P else "",
-                "global": P[glo][m].to_numpy() if glo in P else "",
-                "default": P[dft][m].to_numpy() if dft in P else ""}))
+                "product_id": prid.array[m], "pprow": np.flatnonzero(m), "n": k, "name": pn.array[m],
+                "values": P[vl].array[m] if vl in P else "",
+                "visible": P[vis].array[m] if vis in P else "",
+                "global": P[glo].array[m] if glo in P else "",
+                "default": P[dft].array[m] if dft in P else ""}))
             vn = V[nm].str.strip()
-            m = vn != ""
+            m = (vn != "").to_numpy(dtype=bool)
             va_parts.append(pd.DataFrame({
-                "variant_id": vid[m].to_numpy(), "product_id": vpid[m].to_numpy(), "n": k,
-                "name": vn[m].to_numpy(),
-                "value": (V[vl][m].str.replace("\\,", ",", regex=False).str.strip().to_numpy()
+                "variant_id": vid.array[m], "product_id": vpid.array[m], "vrow": np.flatnonzero(m),
+                "pprow": vppos[m], "n": k,
+                "name": vn.array[m],
+                "value": (V[vl].str.replace("\\,", ",", regex=False).str.strip().array[m]
                           if vl in V else "")}))
-        acols = ["product_id", "n", "name", "values", "visible", "global", "default"]
+        acols = ["product_id", "pprow", "n", "name", "values", "visible", "global", "default"]
         pattr = pd.concat(pa_parts, ignore_index=True) if pa_parts else pd.DataFrame(columns=acols)
         vattr = (pd.concat(va_parts, ignore_index=True) if va_parts
-                 else pd.DataFrame(columns=["variant_id", "product_id", "n", "name", "value"]))
+                 else pd.DataFrame(columns=["variant_id", "product_id", "vrow", "pprow", "n", "name", "value"]))
         for fr in (pattr, vattr):
             for col in fr.columns:
-                if col != "n":
+                if col in ("n", "vrow", "pprow"):
+                    continue
+                if isinstance(fr[col].array, pd.arrays.ArrowStringArray):
+                    fr[col] = fr[col].fillna("")
+                else:
                     fr[col] = fr[col].astype(object).where(fr[col].notna(), "").astype("str")
         pattr["nkey"] = pattr["name"].astype("str").str.lower()
         vattr["nkey"] = vattr["name"].astype("str").str.lower()
-        pattr = pattr.drop_duplicates(["product_id", "nkey"])
-        vattr = vattr.drop_duplicates(["variant_id", "nkey"])
+        # (pprow, nkey) stands for (product_id, nkey) and (vrow, nkey) for (variant_id, nkey)
+        pattr = pattr.drop_duplicates(["pprow", "nkey"])
+        vattr = vattr.drop_duplicates(["vrow", "nkey"])
 
         # options: attributes used by at least one variation, in the parent's attribute order
-        usedattr = vattr[["product_id", "nkey", "name", "n"]].drop_duplicates(["product_id", "nkey"])
-        opts = usedattr.merge(pattr[["product_id", "nkey", "n", "name", "values"]], on=["product_id", "nkey"],
+        usedattr = vattr[["product_id", "nkey", "name", "n", "pprow"]].drop_duplicates(["pprow", "nkey"])
+        opts = usedattr.merge(pattr[["pprow", "nkey", "n", "name", "values"]], on=["pprow", "nkey"],
                               how="left", suffixes=("_v", ""))
         opts["name"] = opts["name"].where(opts["name"].notna(), opts["name_v"])
         opts["order"] = opts["n"].where(opts["n"].notna(), opts["n_v"].astype("float") + 1000).astype("float")
@@ -315,12 +326,12 @@ class WooCommerceAdapter(Adapter):
             bc = "GTIN, UPC, EAN, or ISBN"
             out["barcode"] = R[bc].where(R[bc] != "", None) if bc in R else None
             out["cost"] = money(R["Cost of goods"])[0] if "Cost of goods" in R else None
-            w = pd.to_numeric(R[wcol].str.strip().replace("", None), errors="coerce") if wcol and wunit else None
+            w = to_numeric(R[wcol].str.strip().replace("", None)) if wcol and wunit else None
             out["weight"] = w
             out["weight_unit"] = None if w is None else pd.Series(wunit, index=R.index).where(w.notna(), None)
             instock = R["In stock?"].str.strip().str.lower()
             back = R["Backorders allowed?"].str.strip().str.lower()
-            q = pd.to_numeric(stock.where(stock.str.match(r"^-?\d+(\.0+)?$"), None), errors="coerce")
+            q = to_numeric(stock.where(stock.str.match(r"^-?\d+(\.0+)?$"), None))
             out["inventory_quantity"] = q
             out["stock_parent"] = stock.str.lower() == "parent"
             out["tracked"] = q.notna() | (instock == "0") | out["stock_parent"]
@@ -330,9 +341,7 @@ class WooCommerceAdapter(Adapter):
             out["requires_shipping"] = ~virtual[R.index]
             ts = R["Tax status"].str.strip().str.lower() if "Tax status" in R else pd.Series("", index=R.index)
             out["taxable"] = ts.map({"taxable": True, "none": False, "shipping": False})
-            imgs = split_list(R["Images"])
-            first = imgs[~imgs.index.duplicated()]
-            out["image_src"] = first.reindex(R.index)
+            out["image_src"] = first_item(R["Images"])
             out["source_id"] = R["ID"].where(R["ID"] != "", None)
             out["product_id"] = rids.to_numpy() if parent_ids is None else parent_ids.to_numpy()
             return out
@@ -372,15 +381,17 @@ class WooCommerceAdapter(Adapter):
         own["order_a"] = 0.0
         own["order_b"] = 0.0
         vv = vv.copy()
-        vv["order_a"] = pd.to_numeric(V["Position"], errors="coerce").fillna(0).to_numpy() if "Position" in V else 0.0
-        vv["order_b"] = pd.to_numeric(V["ID"], errors="coerce").fillna(0).to_numpy()
+        vv["order_a"] = to_numeric(V["Position"]).fillna(0).to_numpy() if "Position" in V else 0.0
+        vv["order_b"] = to_numeric(V["ID"]).fillna(0).to_numpy()
         vv["fileorder"] = np.arange(len(vv))
         own["fileorder"] = np.arange(len(own))
 
         # option values of variation variants; blank = "any"
-        vopt = pd.DataFrame({"variant_id": vv["variant_id"].to_numpy(), "product_id": vv["product_id"].to_numpy()})
-        vopt = vopt.merge(opts[["product_id", "nkey", "position", "oname", "values"]], on="product_id", how="inner")
-        vopt = vopt.merge(vattr[["variant_id", "nkey", "value"]], on=["variant_id", "nkey"], how="left")
+        vopt = pd.DataFrame({"variant_id": vv["variant_id"].array, "product_id": vv["product_id"].array,
+                             "vrow": np.arange(len(vv)), "pprow": vppos})
+        vopt = vopt.merge(opts[["pprow", "nkey", "position", "oname", "values"]], on="pprow", how="inner")
+        vopt = vopt.merge(vattr[["vrow", "nkey", "value"]], on=["vrow", "nkey"], how="left")
+        vopt = vopt.drop(columns=["vrow", "pprow"])
         vopt["value"] = vopt["value"].fillna("")
         anyv = vopt["value"] == ""
         extra_parts: list[pd.DataFrame] = []
@@ -454,11 +465,11 @@ class WooCommerceAdapter(Adapter):
         handle = unique_handles(slugify_series(title), pd.Series("product", index=P.index))
         desc = decode_description(P["Description"])
         products = pd.DataFrame({
-            "product_id": prid.to_numpy(), "handle": handle.to_numpy(), "title": title.to_numpy(),
-            "description_html": desc.where(desc != "", None).to_numpy(),
-            "tags": normalise_list(P["Tags"]).to_numpy(),
-            "status": status.to_numpy(), "published": (pub == "1").to_numpy(),
-            "source_platform": PLATFORM, "source_id": P["ID"].where(P["ID"] != "", None).to_numpy(),
+            "product_id": prid.array, "handle": handle.array, "title": title.array,
+            "description_html": desc.where(desc != "", None).array,
+            "tags": normalise_list(P["Tags"]).array,
+            "status": status.array, "published": (pub == "1").array,
+            "source_platform": PLATFORM, "source_id": P["ID"].where(P["ID"] != "", None).array,
         })
         for c, tgt in (("Meta: _yoast_wpseo_title", "seo_title"), ("Meta: _yoast_wpseo_metadesc", "seo_description")):
             if c in P:
@@ -505,17 +516,24 @@ class WooCommerceAdapter(Adapter):
 
         # ---- images -----------------------------------------------------------------------------
         im = split_list(P["Images"])
-        images = pd.DataFrame({"product_id": pd.array(prid.reindex(im.index).to_numpy() if len(im) else [], dtype="str"),
-                               "src": pd.array(im.to_numpy(), dtype="str")})
-        images = images.drop_duplicates(["product_id", "src"])
-        vimg = variants.loc[variants["image_src"].notna(), ["product_id", "image_src"]]
-        vimg = vimg.rename(columns={"image_src": "src"}).drop_duplicates().astype("str")
-        extra_img = vimg.merge(images, on=["product_id", "src"], how="left", indicator=True)
-        extra_img = extra_img[extra_img["_merge"] == "left_only"].drop(columns="_merge")
+        ppos = P.index.get_indexer(im.index) if len(im) else np.zeros(0, dtype=np.int64)
+        # "o" (the product's row in P) stands for product_id in the keys below
+        images = pd.DataFrame({"product_id": str_series(arrow_strings(prid).take(pa.array(ppos))),
+                               "src": pd.array(arrow_strings(im), dtype="str"), "o": ppos})
+        images = images.drop_duplicates(["o", "src"])
+        vimg = variants.loc[variants["image_src"].notna(), ["product_id", "image_src", "porder"]]
+        vimg = pd.DataFrame({"product_id": vimg["product_id"].astype("str").array,
+                             "src": vimg["image_src"].astype("str").array, "o": vimg["porder"].to_numpy()})
+        vimg = vimg.drop_duplicates(["o", "src"])
+        if len(vimg) and len(images):
+            lc, rc = merge_codes([vimg["o"], vimg["src"]], [images["o"], images["src"]])
+            extra_img = vimg[~np.isin(lc, rc)]
+        else:
+            extra_img = vimg
         images = pd.concat([images, extra_img], ignore_index=True)
-        images["order"] = lookup(images["product_id"], prid)
-        images = images.sort_values("order", kind="stable")
-        images["position"] = images.groupby("product_id", sort=False).cumcount() + 1
+        order = images["o"].to_numpy()
+        images = images.iloc[np.argsort(order, kind="stable")]
+        images["position"] = images.groupby("o", sort=False).cumcount() + 1
         images = images[["product_id", "position", "src"]]
 
         # ---- collections --------------------------------------------------------------------------
@@ -528,7 +546,10 @@ class WooCommerceAdapter(Adapter):
         # ---- extra -------------------------------------------------------------------------------
         ent = pd.Series(np.where(is_var, "variant", "product"), index=df.index)
         kept = prod_mask | (is_var & ~orphan)
-        D, E, R = df[kept], ent[kept], rid[kept]
+        if kept.all():  # no copy of the wide table when every row is kept
+            D, E, R = df, ent, rid
+        else:
+            D, E, R = df[kept], ent[kept], rid[kept]
         extra_parts.append(extra_rows(R, base[kept].where(~base[kept].isin(["simple", "variation"]), ""), E, NS,
                                       "type"))
         extra_parts.append(extra_rows(R, D["Type"].where(downloadable[kept] | virtual[kept], ""), E, NS, "type_flags"))
@@ -587,8 +608,11 @@ class WooCommerceAdapter(Adapter):
             used[c] = f"extra:{META_NS}.{k}"
         # attributes that are not variant options -> metafields; their flags -> woocommerce namespace
         if len(pattr):
-            na = pattr.merge(opts[["product_id", "nkey"]], on=["product_id", "nkey"], how="left", indicator=True)
-            na = na[na["_merge"] == "left_only"]
+            if len(opts):
+                lc, rc = merge_codes([pattr["pprow"], pattr["nkey"]], [opts["pprow"], opts["nkey"]])
+                na = pattr[~np.isin(lc, rc)].reset_index(drop=True)
+            else:
+                na = pattr.reset_index(drop=True)
             if len(na):
                 vals = na["values"].astype("str").str.replace("\\,", ",", regex=False)
                 extra_parts.append(pd.DataFrame({
@@ -614,12 +638,12 @@ class WooCommerceAdapter(Adapter):
         extra = concat_extra(extra_parts)
 
         # ---- options frames ------------------------------------------------------------------------
-        product_options = pd.DataFrame({"product_id": opts["product_id"].to_numpy(),
-                                        "position": opts["position"].to_numpy(),
-                                        "name": opts["oname"].to_numpy()})
-        variant_options = pd.DataFrame({"variant_id": vopt["variant_id"].to_numpy(),
-                                        "position": vopt["position"].to_numpy(),
-                                        "value": vopt["value"].to_numpy()})
+        product_options = pd.DataFrame({"product_id": opts["product_id"].array,
+                                        "position": opts["position"].array,
+                                        "name": opts["oname"].array})
+        variant_options = pd.DataFrame({"variant_id": vopt["variant_id"].array,
+                                        "position": vopt["position"].array,
+                                        "value": vopt["value"].array})
         # mangled identifiers (spreadsheets): flag, never fix
         for c in ("SKU", "GTIN, UPC, EAN, or ISBN"):
             if c in df:
@@ -687,17 +711,21 @@ class WooCommerceAdapter(Adapter):
         variants["inventory_quantity"] = variants["inventory_quantity"].astype("Float64").round().astype("Int64")
         variants["requires_shipping"] = variants["requires_shipping"].astype("boolean")
         variants["taxable"] = variants["taxable"].astype("boolean")
-        catalog = Catalog.from_frames(
-            products=products, product_options=product_options,
-            variants=variants[vcols + ["inventory_tracker"]],
-            variant_options=variant_options, images=images, collections=collections,
-            collection_products=members, extra=extra)
-
         for c in df.columns:
             ne = int((df[c] != "").sum())
             became = used.get(c, "")
             loss.append({"file": file, "column": c, "became": became, "non_empty": ne,
                          "dropped": 0 if became else ne, "note": ""})
+        frames = dict(products=products, product_options=product_options,
+                      variants=variants[vcols + ["inventory_tracker"]],
+                      variant_options=variant_options, images=images, collections=collections,
+                      collection_products=members, extra=extra)
+        # the wide table and the working frames are not needed any more: free them before the
+        # schema check copies the canonical tables (peak memory)
+        del t, df, D, P, V, pv, vv, variants, products, product_options, variant_options, vopt, images, extra, \
+            extra_parts, pattr, vattr
+        catalog = Catalog.from_frames(**frames)
+        del frames
         return ReadResult(catalog, loss_frame(loss), issues_frame(issues), [file])
 
     @staticmethod
