@@ -22,6 +22,7 @@ Expected counts for ``woocommerce/sample_products.csv`` worked out BY HAND from 
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -142,10 +143,97 @@ def test_sample_images_and_collections(sample):
 def test_sample_loss_report(sample):
     loss = sample.loss
     assert set(loss["file"]) == {str(SAMPLE)}
-    assert len(loss[loss["note"] == ""]) == 51  # one row per source column
-    assert (loss.loc[loss["note"] == "", "dropped"] == 0).all()  # every column went somewhere
-    g = loss[loss["note"].str.contains("grouped")]
+    grouped = loss["note"].str.contains("grouped products")
+    assert len(loss[~grouped]) == 51  # one row per source column
+    assert (loss.loc[~grouped, "dropped"] == 0).all()  # every column went somewhere
+    assert (loss.loc[~grouped, "became"] != "").all()
+    g = loss[grouped]
     assert set(g["column"]) == {"Images", "Categories"}
+    _assert_loss_honest(sample)
+
+
+# ---- the loss table never claims what it did not do -------------------------------------------
+
+def _assert_loss_honest(result):
+    """For every loss row whose ``became`` starts with ``extra:<ns>.<key>``, the catalog's extra table
+    holds that (namespace, key) with as many non-empty values as the row's ``non_empty``, less the
+    values the row's note accounts for (segments "<n> ...": defaults not kept, the exporter's fixed
+    values on variation rows, values used elsewhere, values dropped)."""
+    ex = result.catalog.extra
+    val = ex["value"].astype(str)
+    checked = 0
+    for row in result.loss.itertuples():
+        if not row.became.startswith("extra:"):
+            continue
+        ns, key = re.split(r"[\s;]", row.became[len("extra:"):], maxsplit=1)[0].split(".", 1)
+        n_extra = int(((ex["namespace"] == ns) & (ex["key"] == key) & (val != "")).sum())
+        segs = [x for x in str(row.note).split("; ") if x]
+        accounted = 0
+        for seg in segs:
+            m = re.match(r"^(\d+) ", seg)
+            assert m, (row.column, seg)
+            accounted += int(m.group(1))
+        assert n_extra == row.non_empty - accounted, (row.column, row.became, row.non_empty, n_extra, row.note)
+        dropped = sum(int(x.split()[0]) for x in segs if "dropped" in x or "not imported" in x)
+        assert row.dropped == dropped, (row.column, row.dropped, row.note)
+        checked += 1
+    assert checked
+
+
+def test_sample_loss_defaults_are_said(sample):
+    loss = sample.loss.set_index("column")
+    # every value of these four columns is WooCommerce's default (or the exporter's fixed value on the
+    # 7 variation rows): none is in extra, and the note says so with the counts
+    for col, key, default in (("Tax status", "tax_status", "taxable"), ("Sold individually?", "sold_individually", "0"),
+                              ("Allow customer reviews?", "reviews_allowed", "1"), ("Position", "menu_order", "0")):
+        row = loss.loc[col]
+        assert row["became"].startswith(f"extra:woocommerce.{key}")
+        assert f"equal to WooCommerce's default '{default}'" in row["note"]
+        assert row["dropped"] == 0
+        assert not ((sample.catalog.extra["namespace"] == "woocommerce") & (sample.catalog.extra["key"] == key)).any()
+    assert loss.loc["Tax status", "note"].startswith("25 equal to")
+    assert loss.loc["Position", "note"] == ("7 on variation rows: the variation order (variants.position); "
+                                            "18 equal to WooCommerce's default '0' (not kept, the writer restores it)")
+
+
+def test_loss_honest_on_fixtures(tmp_path):
+    a = platforms.get("woocommerce")
+    for f in ("gotchas.csv", "orphan_variation.csv"):
+        _assert_loss_honest(a.read([FIX / f]))
+    # non-default values are kept, product-only settings on a variation row are counted as dropped
+    csv = tmp_path / "settings.csv"
+    csv.write_text("ID,Type,SKU,Name,Regular price,Parent,Tax status,Tax class,Sold individually?,"
+                   "Allow customer reviews?,Position,Attribute 1 name,Attribute 1 value(s)\n"
+                   "1,simple,A,Alpha,5,,none,reduced-rate,1,0,3,,\n"
+                   "2,variable,B,Beta,,,taxable,,0,1,0,Size,\"S, M\"\n"
+                   "3,variation,B-S,Beta S,6,B,shipping,zero-rate,1,0,1,Size,S\n"
+                   "4,variation,B-M,Beta M,6,B,taxable,,0,0,2,Size,M\n"
+                   "5,variation,C-X,Orphan,6,missing,none,,0,0,0,Size,S\n", encoding="utf-8")
+    r = a.read([csv])
+    _assert_loss_honest(r)
+    loss = r.loss.set_index("column")
+    # variation 3's '1' (a product-only setting) + the orphan row's '0' (the row was not imported)
+    assert loss.loc["Sold individually?", "dropped"] == 2
+    assert "1 on variation rows dropped" in loss.loc["Sold individually?", "note"]
+    assert "1 on variation rows not imported (orphan_variation)" in loss.loc["Sold individually?", "note"]
+    ex = r.catalog.extra
+    got = {(k, e, v) for k, e, v in zip(ex["key"], ex["entity_id"], ex["value"])
+           if k in ("tax_status", "tax_class", "sold_individually", "reviews_allowed", "menu_order")}
+    assert got == {("tax_status", "1", "none"), ("tax_class", "1", "reduced-rate"), ("sold_individually", "1", "1"),
+                   ("reviews_allowed", "1", "0"), ("menu_order", "1", "3"),
+                   ("tax_status", "2#1", "shipping"), ("tax_class", "2#1", "zero-rate")}
+    # WooCommerce -> WooCommerce keeps them
+    (path,) = a.write(r.catalog, tmp_path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig").set_index("SKU")
+    assert df.loc["A", ["Tax status", "Tax class", "Sold individually?", "Allow customer reviews?", "Position"]].tolist() \
+        == ["none", "reduced-rate", "1", "0", "3"]
+    assert df.loc["B-S", ["Tax status", "Tax class"]].tolist() == ["shipping", "zero-rate"]
+    back = a.read([path])
+    _assert_loss_honest(back)
+    ex2 = back.catalog.extra
+    got2 = {(k, e, v) for k, e, v in zip(ex2["key"], ex2["entity_id"], ex2["value"])
+            if k in ("tax_status", "tax_class", "sold_individually", "reviews_allowed", "menu_order")}
+    assert got2 == got
 
 
 # ---- gotcha fixture ---------------------------------------------------------------------------
@@ -264,3 +352,60 @@ def test_write_formula_guard(gotchas, tmp_path):
     # a non-option attribute value is kept as its metafield text ("Steel, brushed"); the comma
     # inside one value cannot be told from a list separator any more (documented)
     assert "Steel, brushed" in text
+
+
+def test_write_does_not_modify_the_catalog(sample, gotchas, tmp_path):
+    a = platforms.get("woocommerce")
+    for i, r in enumerate((sample, gotchas)):
+        before = {k: (list(v.columns), v.copy(deep=True)) for k, v in r.catalog.frames().items()}
+        a.write(r.catalog, tmp_path / str(i))
+        for k, v in r.catalog.frames().items():
+            cols, old = before[k]
+            assert list(v.columns) == cols, (k, set(v.columns) ^ set(cols))
+            pd.testing.assert_frame_equal(v, old, obj=k)
+
+
+def _with_repeated_skus(cat):
+    """The sample with repeated SKUs: Hoodie with Logo's variant takes the V-Neck's first variation SKU
+    (other case), and the Hoodie's own (parent) SKU is the V-Neck's."""
+    fr = {k: v.copy() for k, v in cat.frames().items()}
+    v = fr["variants"]
+    v.loc[v["product_id"] == "46", "sku"] = "WOO-VNECK-TEE-RED"
+    e = fr["extra"]
+    m = (e["entity_id"] == "45") & (e["key"] == "parent_sku")
+    assert m.sum() == 1
+    e.loc[m, "value"] = "woo-vneck-tee"
+    return type(cat)(**fr)
+
+
+def test_validate_reports_repeated_skus(sample):
+    a = platforms.get("woocommerce")
+    assert a.validate(sample.catalog).empty
+    val = a.validate(_with_repeated_skus(sample.catalog))
+    assert list(val["check"]) == ["duplicate_sku", "duplicate_sku"]
+    assert set(val["severity"]) == {"error"}
+    assert list(val["product"]) == ["Hoodie", "Hoodie with Logo"]
+    assert list(val["sku"]) == ["woo-vneck-tee", "WOO-VNECK-TEE-RED"]
+    assert "'V-Neck T-Shirt'" in val["detail"].iat[0] and "'woo-vneck-tee-2'" in val["detail"].iat[0]
+    assert "'WOO-VNECK-TEE-RED-2'" in val["detail"].iat[1]
+
+
+def test_write_renames_repeated_skus_and_keeps_every_variant(sample, tmp_path):
+    a = platforms.get("woocommerce")
+    cat = _with_repeated_skus(sample.catalog)
+    (path,) = a.write(cat, tmp_path)
+    ren = a.write_issues[a.write_issues["check"] == "sku_renamed"]
+    assert list(ren["sku"]) == ["woo-vneck-tee", "WOO-VNECK-TEE-RED"]
+    assert list(ren["product"]) == ["Hoodie", "Hoodie with Logo"]
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert (df["SKU"].str.lower().value_counts() == 1).all()
+    # the renamed parent's variations follow it; the line numbers point at the written rows
+    assert (df["Parent"] == "woo-vneck-tee-2").sum() == 4 and (df["Parent"] == "woo-vneck-tee").sum() == 3
+    for line, sku in zip(ren["line"], ["woo-vneck-tee-2", "WOO-VNECK-TEE-RED-2"]):
+        assert df["SKU"].iat[int(line) - 2] == sku
+    back = a.read([path])
+    assert back.catalog.counts()["products"] == 17 and back.catalog.counts()["variants"] == 22
+    assert (back.issues["severity"] != "error").all()
+    # deterministic: same catalog, same bytes
+    (path2,) = a.write(cat, tmp_path / "again")
+    assert path2.read_bytes() == path.read_bytes()

@@ -8,9 +8,12 @@ Reading turns the exporter's CSV into the canonical catalog, column-wise (no Pyt
   ``Parent`` (SKU or ``id:<ID>``; the parent may come after the variation);
 * ``Attribute N name/value(s)/visible/global/default``: attributes used by a product's variations
   become options; the others are kept in ``extra`` (namespace ``custom``, written as metafields);
-* a variation attribute left blank ("any Size"): blank on every variation -> not an option (its
-  values kept as ``extra custom.<name>``, warning ``any_value_attribute``); blank on some -> one
-  variant per parent value not already taken (SKU ``<sku>-<value>``, warning ``any_value_expanded``);
+* a variation attribute left blank ("any Size"), as docs/mapping.md decides it: blank on **every**
+  variation of a product -> not a variant option: dropped from the options, the parent's value list
+  kept as a non-option attribute (``extra custom.<name>``), warning ``any_value_attribute``; blank on
+  only **some** variations -> each such variation is expanded into one variant per parent value not
+  already taken by another variation with the same other values; the copies keep the price and stock
+  and get SKU ``<sku>-<slugified value>``, warning ``any_value_expanded``;
 * grouped products become collections of their children; external and downloadable products are
   kept as products, their WooCommerce-only fields in ``extra`` (namespace ``woocommerce``), flagged.
 
@@ -19,7 +22,10 @@ The decisions are written down in ``docs/mapping.md`` (section WooCommerce).
 Writing produces the exporter's own column names and order, a BOM, ``, `` lists with ``\\,``
 escapes, ``\\n`` escaping and the exporter's formula guard (``escape_data``: a leading ``'`` on
 text cells that start with ``= + - @`` TAB or CR; numbers left alone). Every cell changed by the
-guard is listed in :attr:`WooCommerceAdapter.write_issues`.
+guard is listed in :attr:`WooCommerceAdapter.write_issues`. WooCommerce keeps one product or
+variation per SKU: ``validate`` reports a repeated SKU (``duplicate_sku``, error) and the writer
+writes the repeat as ``<sku>-2``, ... (``sku_renamed`` in ``write_issues``), so none is lost. The
+catalog given to the writer is never modified.
 """
 from __future__ import annotations
 
@@ -81,7 +87,7 @@ _EXTRA_COLUMNS = {
     "Tax class": (NS, "tax_class", None),
     "Low stock amount": (NS, "low_stock_amount", None),
     "Sold individually?": (NS, "sold_individually", "0"),
-    "Allow customer reviews?": (NS, "reviews_allowed", None),
+    "Allow customer reviews?": (NS, "reviews_allowed", "1"),
     "Purchase note": (NS, "purchase_note", None),
     "Shipping class": (NS, "shipping_class", None),
     "Download limit": (NS, "download_limit", None),
@@ -93,6 +99,11 @@ _EXTRA_COLUMNS = {
     "Button text": (NS, "button_text", None),
     "Position": (NS, "menu_order", "0"),
 }
+
+#: The exporter's fixed value on variation rows for product-only settings (not kept; other values on
+#: variation rows are counted as dropped in the loss table).
+_VARIATION_FIXED = {"featured": "0", "catalog_visibility": "visible", "sold_individually": "0",
+                    "reviews_allowed": "0"}
 
 #: Fields a variation row really carries (the others are fixed values on variation rows).
 _VARIATION_FIELDS = {"date_on_sale_from", "date_on_sale_to", "tax_status", "tax_class", "low_stock_amount",
@@ -171,6 +182,8 @@ class WooCommerceAdapter(Adapter):
                     df[c] = s.where(~m, s.str[1:])
         loss: list[dict] = []
         used: dict[str, str] = {}
+        loss_notes: dict[str, list[str]] = {}   # column -> "<n> ..." segments of its loss note
+        loss_dropped: dict[str, int] = {}       # column -> values dropped although the column is used
 
         typ = df["Type"].str.lower()
         base = typ.str.replace(r"(?s),.*$", "", regex=True).str.strip()
@@ -550,8 +563,12 @@ class WooCommerceAdapter(Adapter):
             D, E, R = df, ent, rid
         else:
             D, E, R = df[kept], ent[kept], rid[kept]
-        extra_parts.append(extra_rows(R, base[kept].where(~base[kept].isin(["simple", "variation"]), ""), E, NS,
-                                      "type"))
+        structural = base[kept].isin(["simple", "variation"])
+        extra_parts.append(extra_rows(R, base[kept].where(~structural, ""), E, NS, "type"))
+        n_ = int((structural & (D["Type"] != "")).sum())
+        if n_:
+            loss_notes.setdefault("Type", []).append(
+                f"{n_} 'simple'/'variation' (the product or variant itself, not kept)")
         extra_parts.append(extra_rows(R, D["Type"].where(downloadable[kept] | virtual[kept], ""), E, NS, "type_flags"))
         # a variable parent's own SKU has no variant to live on
         extra_parts.append(extra_rows(R, D["SKU"].where(base[kept] == "variable", ""), E, NS, "parent_sku"))
@@ -567,27 +584,52 @@ class WooCommerceAdapter(Adapter):
         extra_parts.append(extra_rows(vid, vn, "variant", NS, "name"))
         vd = decode_description(V["Description"])
         extra_parts.append(extra_rows(vid, vd, "variant", NS, "description", "multi_line_text_field"))
+        # every non-empty cell of a column said to become extra is either an extra row or counted in
+        # the loss row's note ("<n> ..." segments) -- the loss table never claims what it did not do
+        isprod = (E == "product")
         for c, (ns, k, default) in _EXTRA_COLUMNS.items():
             if c not in D:
                 continue
             s = D[c]
+            keep_m = s != ""
+            segs: list[str] = []
+            if k not in _VARIATION_FIELDS:  # product-only settings
+                onvar = keep_m & ~isprod
+                if k == "menu_order":
+                    n_ = int(onvar.sum())
+                    if n_:
+                        segs.append(f"{n_} on variation rows: the variation order (variants.position)")
+                else:
+                    fixed = _VARIATION_FIXED.get(k)
+                    fx = onvar & (s == fixed) if fixed is not None else pd.Series(False, index=D.index)
+                    n_ = int(fx.sum())
+                    if n_:
+                        segs.append(f"{n_} on variation rows equal to the exporter's fixed value '{fixed}' (not kept)")
+                    n_ = int((onvar & ~fx).sum())
+                    if n_:
+                        segs.append(f"{n_} on variation rows dropped (a product-only setting)")
+                        loss_dropped[c] = loss_dropped.get(c, 0) + n_
+                keep_m &= isprod
             if default is not None:
-                s = s.where(s != default, "")
-            if k not in _VARIATION_FIELDS:  # product-only settings (variation rows carry fixed values)
-                s = s.where(E == "product", "")
-            elif k == "reviews_allowed":
-                pass
-            if k == "reviews_allowed":
-                s = s.where((E == "product") & (s != "1"), "")
+                dm = keep_m & (s == default)
+                n_ = int(dm.sum())
+                if n_:
+                    segs.append(f"{n_} equal to WooCommerce's default '{default}' (not kept, the writer restores it)")
+                keep_m &= ~dm
             if c == "Short description":
                 s = decode_description(s)
-            extra_parts.append(extra_rows(R, s, E, ns, k))
+            extra_parts.append(extra_rows(R, s.where(keep_m, ""), E, ns, k))
             used[c] = f"extra:{ns}.{k}"
+            if k == "tax_status":
+                used[c] += "; variants.taxable"
+            elif k == "menu_order":
+                used[c] += "; variants.position (variation order)"
+            loss_notes.setdefault(c, []).extend(segs)
         for c in dims:
             u = _UNIT_HEADER.match(c).group(2)
             k = _UNIT_HEADER.match(c).group(1).lower()
             extra_parts.append(extra_rows(R, D[c], E, NS, k))
-            used[c] = f"extra:{NS}.{k} (unit {u} in extra:{NS}.dimension_unit)"
+            used[c] = f"extra:{NS}.{k} (unit '{u}' in extra:{NS}.dimension_unit)"
         if dims:
             anyd = pd.Series(False, index=D.index)
             for c in dims:
@@ -711,11 +753,20 @@ class WooCommerceAdapter(Adapter):
         variants["inventory_quantity"] = variants["inventory_quantity"].astype("Float64").round().astype("Int64")
         variants["requires_shipping"] = variants["requires_shipping"].astype("boolean")
         variants["taxable"] = variants["taxable"].astype("boolean")
+        not_imported = ~kept.to_numpy()
         for c in df.columns:
-            ne = int((df[c] != "").sum())
+            nz = (df[c] != "").to_numpy()
+            ne = int(nz.sum())
             became = used.get(c, "")
+            segs = list(loss_notes.get(c, []))
+            dropped = loss_dropped.get(c, 0)
+            if became.startswith("extra:") and not_imported.any():
+                n_ = int((nz & not_imported).sum())
+                if n_:
+                    segs.append(f"{n_} on variation rows not imported (orphan_variation)")
+                    dropped += n_
             loss.append({"file": file, "column": c, "became": became, "non_empty": ne,
-                         "dropped": 0 if became else ne, "note": ""})
+                         "dropped": dropped if became else ne, "note": "; ".join(segs)})
         frames = dict(products=products, product_options=product_options,
                       variants=variants[vcols + ["inventory_tracker"]],
                       variant_options=variant_options, images=images, collections=collections,
@@ -752,10 +803,79 @@ class WooCommerceAdapter(Adapter):
         return res[res["value"].notna()]
 
     # -----------------------------------------------------------------------------------------
+    def validate(self, catalog: Catalog) -> pd.DataFrame:
+        """What WooCommerce's importer would skip: a repeated SKU (WooCommerce keeps one product or
+        variation per SKU, compared case-insensitively), check ``duplicate_sku``, severity error,
+        naming both products. The SKUs are those the writer writes, in its row order: a variable
+        product's own SKU (``extra woocommerce.parent_sku``, else its handle when it has no
+        WooCommerce ID), then its variations'; a one-variant product's variant SKU. The writer then
+        writes each repeat as ``<sku>-2``, ... (``sku_renamed``), so no variant is lost.
+        Column-wise; one issue per repeat (the first 50, then a summary row)."""
+        p = catalog.products
+        v = catalog.variants
+        if not len(p) or not len(v):
+            return issues_frame()
+        pidx = pd.Series(np.arange(len(p)), index=p["product_id"].astype("str").to_numpy())
+        pidx = pidx[~pidx.index.duplicated()]
+        nopt = catalog.product_options.groupby("product_id").size()
+        nvar = v.groupby("product_id").size()
+        pid = p["product_id"].astype("str")
+        variable = ((pid.map(nopt).fillna(0) > 0) | (pid.map(nvar).fillna(0) > 1)).to_numpy()
+        ex = catalog.extra
+        ps = ex[(ex["entity"] == "product") & (ex["namespace"] == NS) & (ex["key"] == "parent_sku")]
+        ps = pd.Series(ps["value"].astype("str").to_numpy(), index=ps["entity_id"].astype("str").to_numpy())
+        ps = ps[~ps.index.duplicated()]
+        psku = pid.map(ps).astype(object).fillna("").astype("str")
+        has_id = ((p["source_platform"].astype("str") == PLATFORM) & p["source_id"].notna()).to_numpy()
+        need = variable & (psku == "").to_numpy() & ~has_id
+        psku = psku.where(~need, p["handle"].astype("str"))
+        title = p["title"].astype(object).fillna("").astype("str")
+        rows_p = pd.DataFrame({"pos": np.arange(len(p)), "sub": 0, "sku": psku.to_numpy(),
+                               "product": title.to_numpy()})[variable]
+        vp = v["product_id"].astype("str").map(pidx)
+        ok = vp.notna().to_numpy()
+        vpos = vp.to_numpy()[ok].astype("int64")
+        vsku = v["sku"].astype(object).where(v["sku"].notna(), "").astype("str").to_numpy()[ok]
+        rows_v = pd.DataFrame({"pos": vpos, "sub": np.where(variable[vpos], v["position"].to_numpy()[ok], 0),
+                               "sku": vsku, "product": title.to_numpy()[vpos]})
+        allr = pd.concat([rows_p, rows_v], ignore_index=True).sort_values(["pos", "sub"], kind="stable")
+        allr = allr.reset_index(drop=True)
+        key = _sku_key(allr["sku"])
+        dup = (key != "") & key.duplicated(keep="first")
+        if not dup.any():
+            return issues_frame()
+        first = allr[(key != "") & ~key.duplicated(keep="first")]
+        first_of = pd.Series(first["product"].to_numpy(), index=key[first.index].to_numpy())
+        renames = _suffixed(allr["sku"], key, dup)
+        rows = []
+        for i, (old, new) in list(renames.items())[:50]:
+            rows.append(issue("error", "", None, "sku", "duplicate_sku",
+                              f"SKU {old!r} is also used by {first_of[key.iat[i]]!r} (earlier in the file); "
+                              f"WooCommerce keeps one product or variation per SKU, so its importer would skip "
+                              f"or merge this one: the writer writes it as {new!r} (sku_renamed)",
+                              "give each variant its own SKU in the source shop, or keep the renamed one",
+                              product=allr["product"].iat[i], sku=old))
+        if len(renames) > 50:
+            rows.append(issue("error", "", None, "sku", "duplicate_sku",
+                              f"{len(renames) - 50} more repeated SKUs (each written with a suffix)",
+                              "give each variant its own SKU in the source shop"))
+        return issues_frame(rows)
+
     def write(self, catalog: Catalog, out_dir, *, dialect: str | None = None) -> list[Path]:
-        frame = catalog_to_frame(catalog)
+        """``woocommerce_products.csv``. The catalog is not modified. A repeated SKU (WooCommerce
+        keeps one product or variation per SKU) is written as ``<sku>-2``, ``<sku>-3``, ... and each
+        change is an issue ``sku_renamed`` in :attr:`write_issues` (``validate`` reports the repeats
+        as ``duplicate_sku`` errors beforehand)."""
+        renamed: list = []
+        frame = catalog_to_frame(catalog, renamed)
         out, changed = escape_frame(frame)
         rows = []
+        for r, col, old, new, name in renamed:
+            rows.append(issue("warning", "woocommerce_products.csv", r + 2, col, "sku_renamed",
+                              f"SKU {old!r} is already used by an earlier product or variation in this file; "
+                              f"WooCommerce keeps one product or variation per SKU, so this one was written as "
+                              f"{new!r}", "give it its own SKU in the source shop, or keep the new one",
+                              product=name, sku=old))
         for r, col, old in changed:
             rows.append(issue("warning", "woocommerce_products.csv", r + 2, col, "formula_guarded", f"{old[:40]!r} starts like a spreadsheet formula; written with a leading ' "
                               "(WooCommerce's own exporter rule; its importer removes it)", product=out["Name"].iat[r] if "Name" in out
@@ -792,11 +912,13 @@ def escape_frame(frame: pd.DataFrame, numeric: tuple[str, ...] = ()) -> tuple[pd
 
 
 
-def catalog_to_frame(cat: Catalog) -> pd.DataFrame:
+def catalog_to_frame(cat: Catalog, renamed: list | None = None) -> pd.DataFrame:
     """The catalog as the WooCommerce exporter's table: product rows, then variations after each
-    variable parent."""
-    p = cat.products
-    v = cat.variants
+    variable parent. The catalog is not modified (its frames are shallow-copied before columns are
+    added). A repeated SKU is written with a suffix (:func:`_unique_skus`); each change is appended
+    to ``renamed`` as ``(row, column, old, new, name)`` when a list is given."""
+    p = cat.products.copy(deep=False)
+    v = cat.variants.copy(deep=False)
     po = cat.product_options
     vo = cat.variant_options
     extra = cat.extra
@@ -946,7 +1068,14 @@ def catalog_to_frame(cat: Catalog) -> pd.DataFrame:
     V["Visibility in catalog"] = "visible"
     V["Sold individually?"] = "0"
     V["Description"] = encode_description(vx(vv["variant_id"], "description"))
-    V["Tax status"] = np.where(vv["taxable"].fillna(True).astype(bool), "taxable", "none")
+    # settings a variation carries itself (kept as variant extra by the reader)
+    for c, key in (("Date sale price starts", "date_on_sale_from"), ("Date sale price ends", "date_on_sale_to"),
+                   ("Tax class", "tax_class"), ("Low stock amount", "low_stock_amount"),
+                   ("Purchase note", "purchase_note"), ("Shipping class", "shipping_class"),
+                   ("Download limit", "download_limit"), ("Download expiry days", "download_expiry")):
+        V[c] = vx(vv["variant_id"], key).to_numpy()
+    vts = vx(vv["variant_id"], "tax_status")
+    V["Tax status"] = np.where(vts != "", vts, np.where(vv["taxable"].fillna(True).astype(bool), "taxable", "none"))
     s, i_, b = stock_cols(vv)
     V["In stock?"], V["Stock"], V["Backorders allowed?"] = i_, pd.Series(s).replace("<NA>", "").to_numpy(), b
     V[wcol] = vv["w_out"].astype("str").replace(["nan", "<NA>"], "").to_numpy()
@@ -1043,9 +1172,67 @@ def catalog_to_frame(cat: Catalog) -> pd.DataFrame:
             P[f"Download {j} {head}"] = px(f"download_{j}_{part}")
             V[f"Download {j} {head}"] = ""
     both = pd.concat([P, V], ignore_index=True)
-    both = both.sort_values(["_order", "_vpos"], kind="stable").drop(columns=["_pid", "_order", "_vpos"])
+    both = both.sort_values(["_order", "_vpos"], kind="stable").drop(columns=["_order", "_vpos"])
     both = both.astype(object).fillna("").astype("str").replace({"nan": "", "<NA>": "", "None": ""})
-    return both
+    both = both.reset_index(drop=True)
+    both, changes = _unique_skus(both)
+    if renamed is not None:
+        renamed.extend(changes)
+    return both.drop(columns=["_pid"])
+
+
+def _sku_key(s: pd.Series) -> pd.Series:
+    """WooCommerce compares SKUs in MySQL (case-insensitive collation): the key a repeat is found by."""
+    return s.astype("str").str.strip().str.lower()
+
+
+def _suffixed(sku: pd.Series, key: pd.Series, dup: pd.Series) -> dict:
+    """Row position -> (old SKU, new SKU) for the repeats ``dup``: the first free ``<sku>-<n>``
+    (n = 2, 3, ...) in row order, free meaning not used by any other SKU (case-insensitive)."""
+    taken = set(key[key != ""])
+    out = {}
+    for i in np.flatnonzero(dup.to_numpy()):  # only the repeats (few), not every row
+        old = str(sku.iat[i]).strip()
+        k = 2
+        while f"{old}-{k}".lower() in taken:
+            k += 1
+        new = f"{old}-{k}"
+        taken.add(new.lower())
+        out[int(i)] = (old, new)
+    return out
+
+
+def _unique_skus(both: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+    """WooCommerce keeps one product or variation per SKU (its importer skips or merges a repeat):
+    the second and later rows with an SKU already used get ``<sku>-2``, ``<sku>-3``, ... (the first
+    free one, in file order, so the result is deterministic); a renamed variable parent's variations
+    follow it (``Parent``). Private helper (``_common`` is shared and not touched here). Returns
+    the frame and ``(row, "SKU", old, new, name)`` per change. Column-wise except for the repeats."""
+    key = _sku_key(both["SKU"])
+    dup = (key != "") & key.duplicated(keep="first")
+    if not dup.any():
+        return both, []
+    changes = []
+    sku = both["SKU"].to_numpy(dtype=object).copy()
+    parent = both["Parent"].to_numpy(dtype=object).copy()
+    pids = both["_pid"].to_numpy(dtype=object)
+    is_var = (both["Type"] == "variation").to_numpy()
+    names = both["Name"].to_numpy(dtype=object)
+    pname = dict(zip(pids[~is_var], names[~is_var]))  # a variation is named by its product
+    moved = {}
+    for i, (old, new) in _suffixed(both["SKU"], key, dup).items():
+        sku[i] = new
+        if not is_var[i]:  # a parent: its variations link to the new SKU (below)
+            moved[pids[i]] = (both["SKU"].iat[i], new)
+        changes.append((int(i), "SKU", old, new, str(pname.get(pids[i], names[i]))))
+    if moved:
+        mv = pd.Series(pids).map({k: o for k, (o, n) in moved.items()})
+        m = is_var & (mv.notna().to_numpy()) & (parent == mv.to_numpy())
+        parent[m] = pd.Series(pids[m]).map({k: n for k, (o, n) in moved.items()}).to_numpy()
+    both = both.copy()
+    both["SKU"] = sku
+    both["Parent"] = parent
+    return both, changes
 
 
 register("woocommerce", WooCommerceAdapter)
