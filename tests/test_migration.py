@@ -176,12 +176,15 @@ def test_saved_mapping_can_be_edited_and_reused(tmp_path):
     saved = tmp_path / "mapping.toml"
     first = run_migration("magento2", "shopify", [SAMPLES / "magento2" / "catalog_product.csv"], tmp_path / "a",
                           save_mapping=saved)
-    assert len(first.redirects) == 0
+    # Magento's export has no URL column: old URLs come from url_key with Magento's default
+    # pattern /{url_key}.html (5 products) and /{category path}.html (3 collections)
+    assert len(first.redirects) == 8
+    assert "/sprite-yoga-strap-6-foot.html" in set(first.redirects["Redirect from"])
     text = saved.read_text(encoding="utf-8")
-    assert "[headers]" in text and '"sku" = "sku"' in text
-    assert 'product_url_pattern = "/{handle}.html"' in text.replace('"product_url_pattern"', "product_url_pattern")
+    assert "[headers]" in text and '"sku" = "sku"' in text and "[urls]" in text
     assert (tmp_path / "a" / "mapping.toml").read_text(encoding="utf-8") == text
-    edited = text.replace('"/{handle}.html"', '"/shop/{handle}.html"')
+    # the shop's URLs were under /shop/: say so in the mapping and run again
+    edited = text.replace("[urls]\n", '[urls]\nproduct_url_pattern = "/shop/{url_key}.html"\n')
     saved.write_text(edited, encoding="utf-8")
     second = run_migration("magento2", "shopify", [SAMPLES / "magento2" / "catalog_product.csv"], tmp_path / "b",
                            mapping=saved)

@@ -65,12 +65,6 @@ _DUP_SKU_BC = ("{t}: in the BigCommerce fixture, product 103 'Wool Socks, 3-pack
                "writer/validate fix.")
 #: (source id, target) -> reason: routes that lose data without saying so (adapters not owned here)
 BROKEN: dict[tuple[str, str], str] = {
-    ("prestashop", "woocommerce"): _DUP_SKU_PS.format(t="woocommerce", what="products and variations",
-                                                     check="duplicate_product"),
-    ("prestashop", "magento2"): _DUP_SKU_PS.format(t="magento2", what="rows", check="duplicate_sku"),
-    ("bigcommerce-fixture", "woocommerce"): _DUP_SKU_BC.format(t="woocommerce", what="products and variations",
-                                                               check="duplicate_product"),
-    ("bigcommerce-fixture", "magento2"): _DUP_SKU_BC.format(t="magento2", what="rows", check="duplicate_sku"),
 }
 
 

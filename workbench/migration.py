@@ -150,9 +150,11 @@ TARGETS: dict[str, TargetProfile] = {
             "images": _fs("src", "alt"),
             "collections": _fs("title", "path"),
             "collection_products": _fs(),
+            "customers": _fs("email", "first_name", "last_name", "phone", "company", "address1", "address2",
+                             "city", "province_code", "country_code", "zip", "created_at"),
         },
         product_url="/{handle}.html", collection_url="/{path}.html",
-        extra_namespaces=("magento2", "custom")),
+        extra_namespaces=("magento2", "custom"), extra_entities=("product", "variant", "customer")),
     "prestashop": TargetProfile(
         fields={
             "products": _fs("handle", "title", "description_html", "vendor", "tags", "status", "seo_title",

@@ -235,3 +235,277 @@ def test_write_neutralises_formulas(tmp_path, gotchas):
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert "'=1+2" in set(df["name"])
     assert list(a.write_issues["check"]) == ["formula_neutralised"]
+
+
+# ---- image base URL, old URLs, files read together (docs/mapping.md 4) -------------------------
+
+MEDIA = S / "magento2-exports" / "media.csv"
+STOREVIEWS = S / "magento2-exports" / "multi-storeview-media.csv"
+
+
+def _need(*paths):
+    if not all(p.is_file() for p in paths):
+        pytest.skip("shared sample files are not available")
+
+
+def test_image_base_url_from_mapping_object():
+    _need(MEDIA)
+    base = "https://old.example/pub/media/catalog/product"
+    r = platforms.get("magento2").read([MEDIA], mapping=Mapping(urls={"image_base_url": base}))
+    im = r.catalog.images.sort_values("position")
+    assert list(im["src"]) == [base + "/m/b/mb01-blue-0.jpg", base + "/m/b/mb03-black-0.jpg",
+                               base + "/m/b/mb04-black-0.jpg"]
+    assert list(im["source_id"]) == ["/m/b/mb01-blue-0.jpg", "/m/b/mb03-black-0.jpg", "/m/b/mb04-black-0.jpg"]
+    assert "m2_relative_image" not in set(r.issues["check"])
+    # without it: kept relative and flagged once for the file
+    r0 = platforms.get("magento2").read([MEDIA])
+    assert r0.catalog.images.sort_values("position")["src"].iloc[0] == "/m/b/mb01-blue-0.jpg"
+    assert list(r0.issues["check"]).count("m2_relative_image") == 1
+
+
+def test_image_base_url_from_mapping_file_in_migration(tmp_path):
+    _need(MEDIA)
+    from workbench.migration import run_migration
+    mp = tmp_path / "mapping.toml"
+    mp.write_text('[urls]\nimage_base_url = "https://old.example/pub/media/catalog/product/"\n', encoding="utf-8")
+    res = run_migration("magento2", "shopify", [MEDIA], tmp_path / "out", mapping=str(mp))
+    df = pd.read_csv(res.import_files[0], dtype=str, keep_default_na=False)
+    col = next(c for c in df.columns if c in ("Product image URL", "Image Src"))
+    assert [x for x in df[col] if x] == ["https://old.example/pub/media/catalog/product/m/b/mb01-blue-0.jpg",
+                                         "https://old.example/pub/media/catalog/product/m/b/mb03-black-0.jpg",
+                                         "https://old.example/pub/media/catalog/product/m/b/mb04-black-0.jpg"]
+    assert "image_url_not_absolute" not in set(res.validation["check"])
+
+
+def test_old_urls_and_redirects(tmp_path):
+    _need(MEDIA)
+    r = read("magento2-exports/media.csv")
+    assert list(r.catalog.products["source_url"]) == ["/joust-duffle-bag.html"]
+    c = r.catalog.collections.set_index("collection_id")
+    assert c.loc["gear", "source_url"] == "/gear.html"
+    assert c.loc["gear-bags", "source_url"] == "/gear/bags.html"
+    from workbench.migration import run_migration
+    run_migration("magento2", "shopify", [MEDIA], tmp_path / "out")
+    lines = (tmp_path / "out" / "redirects.csv").read_text(encoding="utf-8").splitlines()
+    assert "/joust-duffle-bag.html,/products/joust-duffle-bag" in lines
+    assert "/gear/bags.html,/collections/gear-bags" in lines
+    # the mapping's pattern wins over Magento's default; grouped products keep their product URL
+    r2 = read("magento2-exports/grouped.csv", Mapping(urls={"product_url_pattern": "/shop/{url_key}",
+                                                            "category_url_pattern": "/c/{path}/"}))
+    p = r2.catalog.products.set_index("product_id")
+    assert p.loc["24-WG085", "source_url"] == "/shop/sprite-yoga-strap-6-foot"
+    col = r2.catalog.collections.set_index("collection_id")
+    assert col.loc["set-of-sprite-yoga-straps", "source_url"] == "/shop/set-of-sprite-yoga-straps"
+    assert col.loc["gear-fitness-equipment", "source_url"] == "/c/gear/fitness-equipment/"
+    with pytest.raises(InputError):
+        read("magento2-exports/media.csv", Mapping(urls={"product_url_pattern": "/{nope}.html"}))
+
+
+def test_same_sku_in_two_files_first_wins():
+    _need(MEDIA, STOREVIEWS)
+    r = platforms.get("magento2").read([MEDIA, STOREVIEWS])
+    cat = r.catalog
+    assert list(cat.products["product_id"]) == ["24-MB01"] and len(cat.variants) == 1
+    assert cat.counts()["images"] == 3 and cat.counts()["collections"] == 2
+    assert len(cat.collection_products) == 2
+    dup = r.issues[r.issues["check"] == "duplicate_sku"]
+    assert len(dup) == 1
+    d = dup.iloc[0]
+    assert d["severity"] == "error" and d["file"].endswith("multi-storeview-media.csv") and d["line"] == 2
+    assert "media.csv (line 2)" in d["detail"] and "2 store-view row(s)" in d["detail"]
+    # the skipped rows' values are counted as dropped: 3 names (default + de_de + en_us)
+    loss = r.loss[r.loss["file"].str.endswith("multi-storeview-media.csv")].set_index("column")
+    assert loss.loc["name", "dropped"] == 3 and loss.loc["sku", "dropped"] == 3
+    # the other order: the store-view file wins, so its overrides arrive
+    r2 = platforms.get("magento2").read([STOREVIEWS, MEDIA])
+    assert len(r2.catalog.products) == 1
+    assert "store_view:de_de:name" in set(r2.catalog.extra["key"])
+
+
+# ---- writing: repeated SKUs, compare-at prices -------------------------------------------------
+
+def _two_products_one_sku():
+    cat = read("magento2/catalog_product.csv").catalog
+    v = cat.variants.copy()
+    v.loc[v["sku"] == "24-WG086", "sku"] = "24-WG085"
+    cat.variants = v
+    return cat
+
+
+def test_validate_reports_repeated_skus():
+    cat = _two_products_one_sku()
+    rep = platforms.get("magento2").validate(cat)
+    assert list(rep["check"]) == ["duplicate_sku"] and list(rep["severity"]) == ["error"]
+    assert rep.iloc[0]["sku"] == "24-WG085"
+    assert platforms.get("magento2").validate(read("magento2/catalog_product.csv").catalog).empty
+
+
+def test_writer_suffixes_repeated_skus(tmp_path):
+    cat = _two_products_one_sku()
+    a = platforms.get("magento2")
+    (path,) = a.write(cat, tmp_path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert list(df["sku"]).count("24-WG085") == 1 and "24-WG085-2" in set(df["sku"])
+    ren = a.write_issues[a.write_issues["check"] == "sku_renamed"]
+    assert len(ren) == 1 and ren.iloc[0]["sku"] == "24-WG085" and "'24-WG085-2'" in ren.iloc[0]["detail"]
+    assert ren.iloc[0]["line"] == int(df.index[df["sku"] == "24-WG085-2"][0]) + 2
+    back = a.read([path])
+    assert len(back.catalog.variants) == len(cat.variants)
+    assert "duplicate_sku" not in set(back.issues["check"])
+
+
+def test_writer_renames_repeats_inside_configurable_variations(tmp_path):
+    r = read("magento2/import_configurable.csv")
+    cat = r.catalog
+    v = cat.variants.copy()
+    v["sku"] = "SAME"
+    cat.variants = v
+    a = platforms.get("magento2")
+    (path,) = a.write(cat, tmp_path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert list(df["sku"])[:2] == ["SAME", "SAME-2"]
+    assert df.iloc[2]["configurable_variations"] == ("sku=SAME,test_configurable=Option 1|"
+                                                     "sku=SAME-2,test_configurable=Option 2")
+    back = a.read([path]).catalog
+    assert sorted(back.variants["sku"]) == ["SAME", "SAME-2"]
+
+
+def test_compare_at_below_price_keeps_the_price(tmp_path):
+    legacy = S / "shopify-legacy-header" / "product_template.csv"
+    _need(legacy)
+    cat = platforms.get("shopify").read([legacy]).catalog
+    jeans = cat.variants[cat.variants["sku"] == "PNT_DEN_285"].iloc[0]
+    assert jeans["price"] == Decimal("95") and jeans["compare_at_price"] == Decimal("64.95")
+    a = platforms.get("magento2")
+    (path,) = a.write(cat, tmp_path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("sku")
+    assert df.loc["PNT_DEN_285", "price"] == "95" and df.loc["PNT_DEN_285", "special_price"] == ""
+    flagged = a.write_issues[a.write_issues["check"] == "compare_at_not_written"]
+    assert set(flagged["sku"]) == {"PNT_DEN_285", "PNT_DEN_305", "PNT_DEN_405"}
+    back = a.read([path]).catalog
+    v = back.variants.set_index("sku")
+    assert v.loc["PNT_DEN_285", "price"] == Decimal("95")
+    assert pd.isna(v.loc["PNT_DEN_285", "compare_at_price"])
+    # a real sale (compare-at above the price) still round-trips as price + special_price
+    m = read("magento2-exports/media.csv")
+    (p2,) = a.write(m.catalog, tmp_path / "m")
+    row = pd.read_csv(p2, dtype=str, keep_default_na=False).iloc[0]
+    assert (row["price"], row["special_price"]) == ("36", "33")
+    v2 = a.read([p2]).catalog.variants.iloc[0]
+    assert (v2["price"], v2["compare_at_price"]) == (Decimal("33"), Decimal("36"))
+
+
+# ---- customers (formats.md 3.3; docs/mapping.md 4, "Customers") -------------------------------
+
+def test_magento_customer_sample():
+    """Magento's own sample: 1 customer, 1 address (worked out from the two files by hand)."""
+    r = platforms.get("magento2").read([FIX / "customer.csv", FIX / "customer_address.csv"])
+    cat = r.catalog
+    assert cat.counts()["products"] == 0 and len(cat.customers) == 1
+    c = cat.customers.iloc[0]
+    assert (c["customer_id"], c["email"], c["first_name"], c["last_name"]) == (
+        "jondoe@example.com", "jondoe@example.com", "Jon", "Doe")
+    assert str(c["created_at"]).startswith("2015-10-30 12:49:47")
+    assert (c["address1"], c["city"], c["province_code"], c["country_code"], c["zip"], c["phone"]) == (
+        "Main Street 1", "New York", "NY", "US", "10044", "123456789")
+    ex = cat.extra.set_index("key")
+    assert ex.loc["group_id", "value"] == "1" and ex.loc["website", "value"] == "base"
+    assert set(ex["namespace"]) == {"magento2"}
+    # the password hash and the reset token are never carried: not in the catalog, counted as dropped
+    assert not cat.extra["value"].astype(str).str.contains("d708be3f|07e71459").any()
+    loss = r.loss.set_index("column")
+    assert loss.loc["password_hash", "dropped"] == 1 and loss.loc["rp_token", "dropped"] == 1
+    assert loss.loc["password_hash", "became"] == ""
+    assert "passwords_dropped" in set(r.issues["check"])
+
+
+def test_customer_file_without_main_file_is_refused():
+    with pytest.raises(InputError) as err:
+        platforms.get("magento2").read([FIX / "customer_address.csv"])
+    assert "Customers Main File" in str(err.value)
+
+
+@pytest.fixture(scope="module")
+def customers():
+    return platforms.get("magento2").read([FIX / "customers_gotchas.csv", FIX / "customer_address_gotchas.csv"])
+
+
+def test_customer_gotchas(customers):
+    """4 rows: ana, ANA@ (same e-mail, website eu: skipped), bob, one without e-mail -> 3 customers."""
+    cat = customers.catalog
+    c = cat.customers.set_index("customer_id")
+    assert list(c.index) == ["ana@example.com", "bob@example.com", "row-5"]
+    dup = customers.issues[customers.issues["check"] == "duplicate_customer"]
+    assert list(dup["line"]) == [3] and list(dup["severity"]) == ["error"]
+    assert list(customers.issues.loc[customers.issues["check"] == "missing_email", "line"]) == [5]
+    # ana: the default BILLING address (Porto, line 3 of the addresses) is hers; Lisboa goes to extra
+    ana = c.loc["ana@example.com"]
+    assert (ana["address1"], ana["address2"], ana["city"], ana["province_code"], ana["country_code"],
+            ana["zip"], ana["company"], ana["phone"]) == ("Rua de Santa Catarina 2", "3 Esq", "Porto", "13", "PT",
+                                                        "4000-123", "Silva Lda", "+351 22 000 0000")
+    bob = c.loc["bob@example.com"]
+    assert (bob["address1"], bob["address2"], bob["province_code"]) == ("1 Main St", "Apt 2", "CA")
+    assert bob["first_name"] == '=HYPERLINK("x")'  # kept as read in a source file
+    assert str(bob["created_at"]).startswith("2018-02-19 01:06:00")
+    ex = cat.extra
+    e = ex[ex["entity_id"] == "ana@example.com"].set_index("key")["value"]
+    assert (e["dob"], e["gender"], e["group_id"], e["taxvat"], e["prefix"]) == (
+        "1990-05-17", "Female", "2", "PT123456789", "Dr.")
+    assert '"city": "Lisboa"' in e["address_2"] and '"entity_id": "12"' in e["address_1"]
+    assert (customers.issues["check"] == "address_unknown_customer").sum() == 1
+    pw = customers.issues[customers.issues["check"] == "passwords_dropped"].iloc[0]
+    assert pw["detail"].startswith("2 password hash(s), 1 password-reset token(s)")
+    loss = customers.loss[customers.loss["file"].str.endswith("customers_gotchas.csv")].set_index("column")
+    assert loss.loc["password_hash", "dropped"] == 2 and loss.loc["firstname", "dropped"] == 1
+
+
+def test_customers_written_back(tmp_path, customers):
+    a = platforms.get("magento2")
+    paths = a.write(customers.catalog, tmp_path)
+    assert [p.name for p in paths] == ["magento2_customers.csv", "magento2_customer_addresses.csv"]
+    main = pd.read_csv(paths[0], dtype=str, keep_default_na=False)
+    assert ",".join(main.columns) == (FIX / "customer.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert (main["password_hash"] == "").all() and (main["rp_token"] == "").all()
+    assert list(main["email"]) == ["ana@example.com", "bob@example.com", ""]
+    assert list(main["group_id"]) == ["2", "1", "1"] and main.iloc[0]["dob"] == "1990-05-17"
+    assert main.iloc[1]["firstname"] == "'=HYPERLINK(\"x\")"
+    assert list(a.write_issues["check"]) == ["formula_neutralised"]
+    addr = pd.read_csv(paths[1], dtype=str, keep_default_na=False)
+    head = (FIX / "customer_address.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert ",".join(addr.columns) == head
+    assert list(addr["city"]) == ["Porto", "Lisboa", "Los Angeles"]
+    assert list(addr["_address_default_billing_"]) == ["1", "0", "1"]
+    assert addr.iloc[0]["street"] == "Rua de Santa Catarina 2\n3 Esq" and addr.iloc[2]["region"] == "California"
+    back = a.read(paths).catalog
+    cols = ["email", "first_name", "last_name", "address1", "address2", "city", "province_code", "country_code",
+            "zip", "phone", "company", "created_at"]
+    got = back.customers[cols].iloc[:2].reset_index(drop=True)
+    want = customers.catalog.customers[cols].iloc[:2].reset_index(drop=True)
+    got.loc[1, "first_name"] = want.loc[1, "first_name"]  # the neutralising ' is the only change
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_magento_customers_to_shopify(tmp_path):
+    from workbench.migration import run_migration
+    res = run_migration("magento2", "shopify", [FIX / "customer.csv", FIX / "customer_address.csv"], tmp_path / "out")
+    assert [p.name for p in res.import_files] == ["customers.csv"]
+    df = pd.read_csv(tmp_path / "out" / "customers.csv", dtype=str, keep_default_na=False)
+    assert len(df) == 1
+    row = df.iloc[0]
+    assert (row["Email"], row["First Name"], row["Last Name"]) == ("jondoe@example.com", "Jon", "Doe")
+    assert (row["Default Address Address1"], row["Default Address City"], row["Default Address Province Code"],
+            row["Default Address Country Code"], row["Default Address Zip"]) == (
+        "Main Street 1", "New York", "NY", "US", "10044")
+    assert "d708be3f" not in (tmp_path / "out" / "customers.csv").read_text(encoding="utf-8")
+
+
+def test_magento_composite_customer_sample():
+    """Magento's customer_composite.csv: customer + address columns (``_address_*``) in one row."""
+    r = platforms.get("magento2").read([FIX / "customer_composite.csv"])
+    c = r.catalog.customers.iloc[0]
+    assert (c["email"], c["address1"], c["address2"], c["city"], c["province_code"], c["country_code"],
+            c["zip"], c["phone"]) == ("jondoe@example.com", "Main Street 1", "Suite 200", "Campbell", "CA", "US",
+                                      "95008", "123456789")
+    e = r.catalog.extra.set_index("key")["value"]
+    assert (e["gender"], e["store"], e["dob"]) == ("Male", "admin", "2016-04-19 00:00:00")
+    assert r.loss.set_index("column").loc["password_hash", "dropped"] == 1

@@ -13,15 +13,27 @@ Reading is by header name (column order varies by version and modules) and colum
   configurable axes become option values, the other attributes are kept in ``extra`` (namespace
   ``custom``, written as metafields);
 * images: base, small, thumbnail and swatch image, then ``additional_images`` (ordered by
-  ``additional_image_positions`` when present); relative paths (``/m/b/x.jpg``) are made absolute
-  with the mapping file's ``[urls] image_base_url`` and flagged when none is set;
+  ``additional_image_positions`` when present); exported paths are relative to Magento's
+  ``pub/media/catalog/product`` folder (``/m/b/x.jpg``) and are joined to the mapping file's
+  ``[urls] image_base_url`` (the shop's URL of that folder, e.g.
+  ``https://shop.example/media/catalog/product``), or kept relative and flagged when none is set;
+* old storefront URLs (for redirects) from ``url_key``: ``[urls] product_url_pattern`` /
+  ``category_url_pattern`` when set, else Magento's defaults ``/<url_key>.html`` and
+  ``/<category url keys joined with />.html``;
+* several files: the first file that has a SKU wins; a later file's rows for it are skipped and
+  reported (``duplicate_sku``), never merged;
 * a ``special_price`` below ``price`` is the selling price (``price`` becomes compare-at), flagged
   when it has a date window;
 * bundles and products with ``custom_options`` are kept as products, their structure in ``extra``
   and flagged (Shopify has no bundle type); grouped products become collections of their members.
 
+Customers (formats.md 3.3): the "Customers Main File", "Customer Addresses" and composite files,
+told apart by their headers; password hashes and reset tokens are never carried.
+
 Writing produces the import CSV in the 2.3/2.4 column order (formats.md 3.1 (b)): configurable
-parents after their children. Decisions: ``docs/mapping.md`` (section Magento).
+parents after their children; a repeated SKU is written ``<sku>-2``... (``sku_renamed``), a
+compare-at price not above the price is not written (``compare_at_not_written``); customers as the
+Customers Main File and Customer Addresses files. Decisions: ``docs/mapping.md`` (section Magento).
 """
 from __future__ import annotations
 
@@ -33,12 +45,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError
+from ..mapping import slugify
 from ..safeio import atomic_write, is_formula
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
 from .csvio import read_table
 from ._common import (ATTR_NS, arrow_strings, attr_key, collections_from_paths, concat_extra, concat_results,
-                      map_keys, str_series, to_numeric,
+                      map_keys, none_if_empty, str_series, to_numeric,
                       extra_rows, extra_wide, fmt_money, isin, issue, issues_for, lookup, mapping_option,
                       mapping_option_name, money, rename_headers, slugify_series, split_list, unique_handles)
 
@@ -167,22 +180,71 @@ def parse_dates(s: pd.Series) -> pd.Series:
     return out
 
 
+#: Magento's default storefront URLs (Stores > Configuration > Catalog > Search Engine Optimization:
+#: "Product URL Suffix" and "Category URL Suffix" ``.html``, "Use Categories Path for Product URLs" No).
+DEFAULT_PRODUCT_URL = "/{url_key}.html"
+DEFAULT_CATEGORY_URL = "/{path}.html"
+
+
+def _url_series(pattern: str, fields: dict, n: int, mapping, key: str) -> pd.Series:
+    """``pattern.format(**row)`` for every row, column-wise (a private twin of the migration's
+    helper; ``_common`` is not ours to change). A row where a field the pattern uses is empty gets
+    no URL (None): an old URL is never invented."""
+    import string
+    out = pd.Series("", index=range(n), dtype=object)
+    ok = np.ones(n, dtype=bool)
+    for lit, name, spec, conv in string.Formatter().parse(pattern):
+        out = out + lit
+        if name is None:
+            continue
+        if name not in fields:
+            raise InputError(f"the URL pattern {pattern!r} uses {{{name}}} which the Magento export does not have; "
+                             f"use one of: {', '.join('{' + k + '}' for k in fields)}",
+                             file=getattr(mapping, "path", None), column=key)
+        v = pd.Series(fields[name], dtype=object).fillna("").astype(str).reset_index(drop=True)
+        ok &= (v != "").to_numpy()
+        out = out + v
+    return out.where(ok, None)
+
+
 class Magento2Adapter(Adapter):
     name = "magento2"
     label = "Magento 2"
     can_write = True
-    reads = {"products": "Magento 2 product export (System > Export > Products)"}
+    reads = {"products": "Magento 2 product export (System > Export > Products)",
+             "customers": "Customers Main File (System > Export > Customers Main File), or the composite file",
+             "addresses": "Customer Addresses (with the Customers Main File)"}
 
     def __init__(self) -> None:
         self.write_issues = issues_frame()
 
     def read(self, paths, *, mapping=None) -> ReadResult:
         paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-        return concat_results([self._read_one(p, mapping) for p in paths])
+        # the default-row SKUs of the files read so far: (table, sku -> row) per file (first file wins)
+        seen: list[tuple[object, pd.Series]] = []
+        results = []
+        customer_tables = []
+        for p in paths:
+            t = read_table(p, label="Magento 2 export")
+            if _is_customer_file(t.frame.columns):
+                customer_tables.append(t)
+            else:
+                results.append(self._read_one(t, mapping, seen))
+                t.frame = None  # only its line numbers are needed later (for duplicate_sku across files)
+        if customer_tables:
+            results.append(_read_customer_files(customer_tables, mapping))
+        res = concat_results(results)
+        if len(results) > 1:
+            # a category met in several files is one collection (first file's row), members once each
+            cat = res.catalog
+            cat.collections = cat.collections.drop_duplicates("collection_id").reset_index(drop=True)
+            cp = cat.collection_products.drop_duplicates(["collection_id", "product_id"]).reset_index(drop=True)
+            cp["position"] = cp.groupby("collection_id", sort=False).cumcount() + 1
+            cat.collection_products = cp
+        return res
 
     # -----------------------------------------------------------------------------------------
-    def _read_one(self, path, mapping) -> ReadResult:
-        t = read_table(path, label="Magento 2 product export")
+    def _read_one(self, t, mapping, seen: list) -> ReadResult:
         file = t.path
         df = t.frame
         df = rename_headers(df, mapping)
@@ -209,6 +271,28 @@ class Magento2Adapter(Adapter):
         dflt = scope == ""
         dup = dflt & sku.duplicated(keep="first") & (sku != "")
         nosku = sku == ""
+        # the same SKU already read from an earlier file (two exports of one shop): the first file
+        # wins; this file's rows for it (default and store views) are skipped and reported
+        cross = pd.Series(False, index=df.index)
+        if seen:
+            earlier = np.zeros(len(df), dtype=bool)
+            for _, rows_of in seen:
+                earlier |= isin(sku, rows_of.index)
+            cross = pd.Series(earlier, index=df.index) & ~nosku
+            cross_d = cross & dflt & ~dup
+            if cross_d.any():
+                n_sv = (cross & ~dflt).groupby(sku[cross]).sum()
+                for i in np.flatnonzero(cross_d.to_numpy()):
+                    k = sku.iat[i]
+                    t0, r0 = next((t0, r[k]) for t0, r in seen if k in r.index)
+                    f0, l0 = t0.path, t0.line_of(int(r0))
+                    nsv = int(n_sv.get(k, 0))
+                    issues.append(issue(
+                        "error", file, t.line_of(int(df.index[i])), "sku", "duplicate_sku",
+                        f"sku '{k}' was already read from {Path(f0).name} (line {l0}); "
+                        + (f"this file's row and its {nsv} store-view row(s) were" if nsv else "this row was")
+                        + " skipped (the first file wins, docs/mapping.md 4)", "give each product in one file only, or the newer export alone",
+                        product=df["name"].iat[i], sku=k))
         if nosku.any():
             issues += issues_for(nosku, t, df, severity="error", column="sku", check="missing_sku",
                                  detail="this row has no sku; it was skipped", product_col="name", sku_col="sku")
@@ -216,16 +300,27 @@ class Magento2Adapter(Adapter):
             issues += issues_for(dup & dflt, t, df, severity="error", column="sku", check="duplicate_sku",
                                  detail="this sku already had a row for the default scope; the row was skipped",
                                  product_col="name", sku_col="sku")
+        dup = dup | (cross & dflt)
         dkeep = (dflt & ~dup & ~nosku).to_numpy(dtype=bool)
         D = df if dkeep.all() else df[dkeep]  # no copy of the wide table when every row is a default row
-        S = df[~dflt & ~nosku]
+        S = df[~dflt & ~nosku & ~cross]
         dsku = sku[D.index]
+        seen.append((t, pd.Series(D.index.to_numpy(), index=dsku.to_numpy())))
         only_sv = S[~isin(sku[S.index], dsku)] if len(S) else S
+        skipped = dup | nosku | cross  # rows whose values are lost (counted in the loss report)
+        if len(only_sv):
+            skipped = skipped | pd.Series(df.index.isin(only_sv.index), index=df.index)
         if len(only_sv):
             issues += issues_for(pd.Series(True, index=only_sv.index), t, only_sv, severity="warning",
                                  column="store_view_code", check="m2_store_view_without_default",
                                  detail="a store-view row for a sku with no default row in the file; ignored",
                                  product_col="name", sku_col="sku")
+        if not len(D):  # nothing left to read (every row skipped): an empty catalog, all values lost
+            for c in df.columns:
+                ne = int((df[c] != "").sum())
+                loss.append({"file": file, "column": c, "became": "", "non_empty": ne, "dropped": ne,
+                             "note": "every row of the file was skipped (see the issues)"})
+            return ReadResult(Catalog.from_frames(), loss_frame(loss), issues_frame(issues), [file])
         used.update({"sku": "variants.sku", "store_view_code": f"extra:{NS}.<store_view_code>.*"})
         ptype = D["product_type"].str.strip().str.lower()
         used["product_type"] = f"extra:{NS}.product_type"
@@ -414,6 +509,13 @@ class Magento2Adapter(Adapter):
             if "meta_description" in prod else None,
             "source_platform": PLATFORM, "source_id": prod["sku"].str.strip().array,
         })
+        # old storefront URL (redirects): [urls] product_url_pattern, else Magento's default /<url_key>.html
+        ppat = str(mapping_option(mapping, "product_url_pattern", "") or "") or DEFAULT_PRODUCT_URL
+        products["source_url"] = _url_series(ppat, {
+            "url_key": prod["url_key"].str.strip().to_numpy(), "handle": products["handle"].to_numpy(),
+            "sku": prid.to_numpy(), "id": prid.to_numpy(), "product_id": prid.to_numpy()},
+            len(products), mapping, "product_url_pattern").to_numpy()
+        used["url_key"] = "products.handle, products.source_url"
         for c in ("created_at", "updated_at"):
             if c in prod:
                 d = parse_dates(prod[c])
@@ -425,7 +527,7 @@ class Magento2Adapter(Adapter):
                                          detail=lambda i, c=c: f"'{prod[c].iat[i]}' is not a date Magento writes; "
                                                                "left empty", product_col="name", sku_col="sku")
         used.update({"name": "products.title", "description": "products.description_html",
-                     "url_key": "products.handle", "product_online": "products.status",
+                     "url_key": "products.handle, products.source_url", "product_online": "products.status",
                      "visibility": "products.published", "meta_title": "products.seo_title",
                      "meta_description": "products.seo_description", "categories": "collections"})
 
@@ -550,6 +652,14 @@ class Magento2Adapter(Adapter):
             pd.DataFrame({"product_id": lookup(cpath.index, pid_of_row.index, pid_of_row), "path": cpath.to_numpy()}),
             platform=PLATFORM, level_sep=">", mapping=mapping)
         collections["source_id"] = collections["path"]
+        # old category URL: Magento's url keys are the names made URL-safe, parent keys first
+        cpat = str(mapping_option(mapping, "category_url_pattern", "") or "") or DEFAULT_CATEGORY_URL
+        cslug = pd.Series(["/".join(slugify(x) for x in str(q).split(" > ")) for q in collections["path"]],
+                          dtype=object)
+        collections["source_url"] = _url_series(cpat, {
+            "path": cslug.to_numpy(), "handle": collections["handle"].to_numpy(),
+            "slug": collections["handle"].to_numpy(), "id": collections["collection_id"].to_numpy()},
+            len(collections), mapping, "category_url_pattern").to_numpy()
 
         # ---- extra ------------------------------------------------------------------------------------
         ex: list[pd.DataFrame] = []
@@ -692,7 +802,8 @@ class Magento2Adapter(Adapter):
             gcoll = pd.DataFrame({"collection_id": gh.to_numpy(), "handle": gh.to_numpy(),
                                   "title": G["name"].str.strip().to_numpy(), "path": None,
                                   "description_html": G["description"].replace("", None).to_numpy(),
-                                  "source_id": G["sku"].str.strip().to_numpy(), "source_url": None})
+                                  "source_id": G["sku"].str.strip().to_numpy(),
+                                  "source_url": products.loc[gmask, "source_url"].to_numpy()})
             gset = set(prid[gmask])
             for col, what in (("base_image", "images"), ("additional_images", "images"),
                               ("categories", "categories")):
@@ -737,11 +848,18 @@ class Magento2Adapter(Adapter):
         vcols = ["variant_id", "product_id", "position", "sku", "price", "compare_at_price", "weight", "weight_unit",
                  "inventory_quantity", "inventory_policy", "inventory_tracker", "requires_shipping", "taxable",
                  "image_src", "source_id"]
+        skipped_np = skipped.to_numpy(dtype=bool)
+        any_skipped = bool(skipped_np.any())
         for c in df.columns:
             ne = int((df[c] != "").sum())
             became = used.get(c, "")
+            lost = ne if not became else (int((df[c][skipped_np] != "").sum()) if any_skipped else 0)
+            note = notes.get(c, "")
+            if became and lost:
+                note = (note + "; " if note else "") + "values of skipped rows (duplicate_sku, missing_sku, " \
+                    "store view without default row)"
             loss.append({"file": file, "column": c, "became": became, "non_empty": ne,
-                         "dropped": 0 if became else ne, "note": notes.get(c, "")})
+                         "dropped": lost, "note": note})
         frames = dict(products=products, product_options=product_options,
                       variants=variants[vcols].reset_index(drop=True), variant_options=variant_options,
                       images=images, collections=collections, collection_products=members, extra=extra)
@@ -754,28 +872,152 @@ class Magento2Adapter(Adapter):
         return ReadResult(catalog, loss_frame(loss), issues_frame(issues), [file])
 
     # -----------------------------------------------------------------------------------------
+    def validate(self, catalog: Catalog) -> pd.DataFrame:
+        """What Magento's importer would refuse or merge: a SKU on more than one variant (Magento keys
+        products by SKU; the writer renames the repeats ``<sku>-2``... so nothing is merged, see
+        write_issues ``sku_renamed``)."""
+        v = catalog.variants
+        rows = []
+        sku = v["sku"].astype(object).fillna("").astype(str).str.strip()
+        rep = ((sku != "") & sku.duplicated(keep="first")).to_numpy()
+        if rep.any():
+            titles = pd.Series(catalog.products["title"].to_numpy(), index=catalog.products["product_id"].to_numpy())
+            titles = titles[~titles.index.duplicated()]
+            first = pd.Series(v["variant_id"].to_numpy(), index=sku.to_numpy())
+            first = first[~first.index.duplicated()]
+            for i in np.flatnonzero(rep)[:1000]:
+                k = sku.iat[i]
+                rows.append(issue("error", "", None, "sku", "duplicate_sku",
+                                  f"SKU '{k}' is on variant {v['variant_id'].iat[i]} and on {first[k]}; Magento "
+                                  "requires unique SKUs (a repeat overwrites the first product), so the writer "
+                                  "gives this one a suffixed SKU (sku_renamed)",
+                                  "give each variant its own SKU before the import",
+                                  product=str(titles.get(v["product_id"].iat[i], "")), sku=k))
+            if rep.sum() > 1000:
+                rows.append(issue("error", "", None, "sku", "duplicate_sku",
+                                  f"{int(rep.sum()) - 1000} more repeated SKUs (first 1000 listed)"))
+        return issues_frame(rows)
+
+    # -----------------------------------------------------------------------------------------
+    @property
+    def writes(self) -> dict[str, frozenset[str]]:
+        """What the import files hold (the migration's loss report): the products part of
+        ``migration.TARGETS['magento2']`` plus the customer fields of the two customer files."""
+        from ..migration import TARGETS
+        fields = dict(TARGETS["magento2"].fields)
+        fields["customers"] = frozenset({"email", "first_name", "last_name", "created_at", "company", "address1",
+                                         "address2", "city", "province_code", "country_code", "zip", "phone"})
+        return fields
+
     def write(self, catalog: Catalog, out_dir, *, dialect: str | None = None) -> list[Path]:
-        frame = catalog_to_frame(catalog)
-        changed = []
-        for c in frame.columns:
-            s = frame[c]
-            m = s.str.startswith(("=", "+", "-", "@", "\t", "\r"))
-            if not m.any():
-                continue
-            idx = [i for i in np.flatnonzero(m.to_numpy()) if is_formula(s.iat[i])]
-            if not idx:
-                continue
-            for i in idx:
-                changed.append(issue("warning", "magento2_products.csv", int(i) + 2, c, "formula_neutralised", f"{s.iat[i][:40]!r} starts like a spreadsheet formula; Magento has no rule for "
-                                     "this, so it was written with a leading ' (remove it after import if needed)", product=frame["name"].iat[i], sku=frame["sku"].iat[i]))
-            s = s.copy()
-            s.iloc[idx] = "'" + s.iloc[idx]
-            frame[c] = s
+        """``magento2_products.csv`` (when there are products, or nothing else), and
+        ``magento2_customers.csv`` + ``magento2_customer_addresses.csv`` when there are customers."""
+        changed: list[dict] = []
+        paths = []
+        has_customers = len(catalog.customers) > 0
+        if len(catalog.products) or not has_customers:
+            frame = catalog_to_frame(catalog)
+            _neutralise(frame, "magento2_products.csv", changed, product=frame["name"], sku=frame["sku"])
+            paths.append(self._write_products(frame, out_dir, changed))
+        if has_customers:
+            M, A = customers_to_frames(catalog)
+            for name, F in (("magento2_customers.csv", M), ("magento2_customer_addresses.csv", A)):
+                if name.endswith("addresses.csv") and not len(F):
+                    continue
+                who = F["email"] if "email" in F else F["_email"]
+                _neutralise(F, name, changed, product=who, sku=pd.Series("", index=F.index))
+                path = Path(out_dir) / name
+                with atomic_write(path, "w", newline="") as fh:
+                    fh.write(F.to_csv(index=False, lineterminator="\n"))
+                paths.append(path)
         self.write_issues = issues_frame(changed)
+        return paths
+
+    def _write_products(self, frame: pd.DataFrame, out_dir, changed: list) -> Path:
+        for i, old, new in frame.attrs.get("sku_renamed", []):
+            changed.append(issue("warning", "magento2_products.csv", i + 2, "sku", "sku_renamed",
+                                 f"SKU '{old}' is used by an earlier row; Magento keys rows by SKU (a repeat would "
+                                 f"overwrite that row), so this one was written as '{new}'",
+                                 "give the variant its own SKU in the shop, or keep the new one",
+                                 product=frame["name"].iat[i], sku=old))
+        for i, cmp_ in frame.attrs.get("compare_at_not_written", []):
+            changed.append(issue("warning", "magento2_products.csv", i + 2, "special_price",
+                                 "compare_at_not_written",
+                                 f"compare-at price {cmp_} is not above the price {frame['price'].iat[i]}; Magento's "
+                                 "special_price can only lower a price, so the price was written as price and the "
+                                 "compare-at price was not written", product=frame["name"].iat[i],
+                                 sku=frame["sku"].iat[i]))
         path = Path(out_dir) / "magento2_products.csv"
         with atomic_write(path, "w", newline="") as fh:
             fh.write(frame.to_csv(index=False, lineterminator="\n"))
-        return [path]
+        return path
+
+
+def _neutralise(frame: pd.DataFrame, name: str, changed: list, *, product: pd.Series, sku: pd.Series) -> None:
+    """Formula-like text cells get a leading ``'`` (in place) and an issue each: Magento has no rule."""
+    for c in frame.columns:
+        s = frame[c]
+        m = s.str.startswith(("=", "+", "-", "@", "\t", "\r"))
+        if not m.any():
+            continue
+        idx = [i for i in np.flatnonzero(m.to_numpy()) if is_formula(s.iat[i])]
+        if not idx:
+            continue
+        for i in idx:
+            changed.append(issue("warning", name, int(i) + 2, c, "formula_neutralised",
+                                 f"{s.iat[i][:40]!r} starts like a spreadsheet formula; Magento has no rule for "
+                                 "this, so it was written with a leading ' (remove it after import if needed)",
+                                 product=str(product.iat[i]), sku=str(sku.iat[i])))
+        s = s.copy()
+        s.iloc[idx] = "'" + s.iloc[idx]
+        frame[c] = s
+
+
+def _sale_mask(src: pd.DataFrame) -> np.ndarray:
+    """Rows whose compare-at price is above the price (a sale Magento can express as special_price)."""
+    cmp_, pr = src["compare_at_price"], src["price"]
+    try:
+        m = pd.Series(cmp_ > pr, index=src.index)
+    except TypeError:  # object columns holding None: compare as numbers
+        m = pd.Series(pd.to_numeric(cmp_.astype(object).astype(str), errors="coerce").to_numpy()
+                      > pd.to_numeric(pr.astype(object).astype(str), errors="coerce").to_numpy(), index=src.index)
+    return (m.fillna(False).astype(bool) & cmp_.notna() & pr.notna()).to_numpy(dtype=bool)
+
+
+def _unique_skus(sku: pd.Series) -> tuple[pd.Series, list[tuple[int, str, str]]]:
+    """Magento keys rows by SKU: the 2nd, 3rd... row with a SKU gets ``<sku>-2``, ``-3``... (a
+    suffix not used by another row); returns the SKUs and (position, old, new) per change."""
+    dup = sku.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return sku, []
+    taken = set(sku)
+    vals = sku.to_numpy(dtype=object).copy()
+    count: dict[str, int] = {}
+    changed = []
+    for i in np.flatnonzero(dup):
+        old = vals[i]
+        n = count.get(old, 1)
+        while True:
+            n += 1
+            new = f"{old}-{n}"
+            if new not in taken:
+                break
+        count[old] = n
+        taken.add(new)
+        vals[i] = new
+        changed.append((int(i), old, new))
+    return pd.Series(vals, index=sku.index, dtype=object), changed
+
+
+def _group_join(keys: pd.Series, values: pd.Series, sep: str) -> pd.Series:
+    """``values`` joined with ``sep`` per key, keys in order of first appearance (``groupby(sort=False)
+    .agg(sep.join)`` without a Python call per group on Arrow strings: one pass over plain lists)."""
+    groups: dict = {}
+    vals = values.astype(object).where(values.notna(), "").to_numpy()
+    for k, v in zip(keys.astype(object).to_numpy(), vals):
+        groups.setdefault(k, []).append(v if isinstance(v, str) else str(v))
+    return pd.Series([sep.join(x) for x in groups.values()], index=pd.Index(list(groups), dtype=object),
+                     dtype=object)
 
 
 def _code(name: pd.Series) -> pd.Series:
@@ -805,19 +1047,21 @@ def catalog_to_frame(cat: Catalog) -> pd.DataFrame:
     im = cat.images.sort_values(["product_id", "position"])
     im_first = im.drop_duplicates("product_id").set_index("product_id")
     im_rest = im[im.duplicated("product_id")]
-    add_imgs = im_rest.groupby("product_id", sort=False)["src"].agg(lambda x: ",".join(x.astype("str")))
-    add_labels = im_rest.groupby("product_id", sort=False)["alt"].agg(lambda x: ",".join(x.astype(object).fillna("").astype("str")))
+    add_imgs = _group_join(im_rest["product_id"], im_rest["src"], ",")
+    add_labels = _group_join(im_rest["product_id"], im_rest["alt"], ",")
     coll = cat.collections.set_index("collection_id")
     cp = cat.collection_products.copy()
     cp["path"] = cp["collection_id"].map(coll["path"].where(coll["path"].notna(), coll["title"]))
     cp = cp.dropna(subset=["path"])
     cp["mpath"] = "Default Category/" + cp["path"].astype("str").str.replace(" > ", "/", regex=False)
-    cats = cp.groupby("product_id", sort=False)["mpath"].agg(",".join)
+    cats = _group_join(cp["product_id"], cp["mpath"], ",")
     # non-option attributes -> additional_attributes
     cust = extra[extra["namespace"] == ATTR_NS]
     cust = cust.assign(pair=_code(cust["key"]) + "=" + cust["value"].astype("str").str.replace(",", "|", regex=False))
-    aa_p = cust[cust["entity"] == "product"].groupby("entity_id", sort=False)["pair"].agg(",".join)
-    aa_v = cust[cust["entity"] == "variant"].groupby("entity_id", sort=False)["pair"].agg(",".join)
+    cp_ent = cust[cust["entity"] == "product"]
+    aa_p = _group_join(cp_ent["entity_id"], cp_ent["pair"], ",")
+    cv_ent = cust[cust["entity"] == "variant"]
+    aa_v = _group_join(cv_ent["entity_id"], cv_ent["pair"], ",")
 
     vv = v.merge(p[["product_id", "handle", "title", "description_html", "status", "published", "seo_title",
                     "seo_description"]], on="product_id", how="left")
@@ -827,9 +1071,9 @@ def catalog_to_frame(cat: Catalog) -> pd.DataFrame:
     vov = vo.merge(v[["variant_id", "product_id"]], on="variant_id").merge(
         opt[["product_id", "position", "code", "name"]], on=["product_id", "position"])
     vov["pair"] = vov["code"] + "=" + vov["value"].astype("str")
-    vpairs = vov.sort_values(["variant_id", "position"]).groupby("variant_id", sort=False)["pair"].agg(",".join)
-    vvals = vov.sort_values(["variant_id", "position"]).groupby("variant_id", sort=False)["value"].agg(
-        lambda x: "-".join(x.astype("str")))
+    vov_s = vov.sort_values(["variant_id", "position"])
+    vpairs = _group_join(vov_s["variant_id"], vov_s["pair"], ",")
+    vvals = _group_join(vov_s["variant_id"], vov_s["value"], "-")
 
     def rows_for(src: pd.DataFrame, child: bool) -> pd.DataFrame:
         R = pd.DataFrame(index=src.index)
@@ -858,9 +1102,13 @@ def catalog_to_frame(cat: Catalog) -> pd.DataFrame:
         R["tax_class_name"] = np.where(src["taxable"].fillna(True).astype(bool), "Taxable Goods", "None")
         R["visibility"] = "Not Visible Individually" if child else np.where(
             src["published"].fillna(True).astype(bool), "Catalog, Search", "Not Visible Individually")
-        sale = src["compare_at_price"].notna()
+        # Magento's special_price can only lower the price: a sale is compare-at ABOVE the price; a
+        # compare-at not above it is not written (reported by write(): compare_at_not_written)
+        sale = _sale_mask(src)
         R["price"] = np.where(sale, fmt_money(src["compare_at_price"]), fmt_money(src["price"]))
         R["special_price"] = np.where(sale, fmt_money(src["price"]), "")
+        R["_cmp_lost"] = np.where(src["compare_at_price"].notna().to_numpy() & ~sale,
+                                  fmt_money(src["compare_at_price"]), "")
         R["url_key"] = (src["handle"].astype("str") + "-" + slugify_series(src["variant_id"].map(vvals).astype(object).fillna(""))
                         if child else src["handle"].astype("str"))
         R["meta_title"] = src["seo_title"].astype(object).fillna("").astype("str")
@@ -921,27 +1169,350 @@ def catalog_to_frame(cat: Catalog) -> pd.DataFrame:
     C["product_type"] = "configurable"
     C["qty"] = ""
     C["weight"] = ""
+    C["_cmp_lost"] = ""  # reported on the children's rows
+    # Magento keys rows by SKU: a repeated SKU (allowed on Shopify, mapping rule 1.4) is written with a
+    # suffix so every variant arrives (write_issues: sku_renamed), in the order rows are written
+    parts = pd.concat([X[["sku", "_order", "_vpos"]].assign(_part=k, _i=np.arange(len(X)))
+                       for k, X in enumerate((K, O, C))], ignore_index=True)
+    parts = parts.sort_values(["_order", "_vpos"], kind="stable")
+    new_sku, _renamed = _unique_skus(parts["sku"].astype(object))
+    for k, X in enumerate((K, O, C)):
+        X["_old_sku"] = X["sku"].to_numpy()
+        if _renamed:
+            m = (parts["_part"] == k).to_numpy()
+            X.iloc[parts["_i"].to_numpy()[m], X.columns.get_loc("sku")] = new_sku.to_numpy()[m]
     K["_parent_sku"] = kids["product_id"].map(pd.Series(C["sku"].to_numpy(), index=cp_["product_id"].to_numpy()))
-    rec = ("sku=" + K["sku"] + "," + K["additional_attributes"].astype("str").str.split(",").str[
-        :1].str.join(""))
     # the record holds only the option pairs
     K["_rec"] = "sku=" + K["sku"] + "," + kids["variant_id"].map(vpairs).astype(object).fillna("").to_numpy()
-    del rec
     C["configurable_variations"] = cp_["product_id"].map(
-        pd.Series(K["_rec"].to_numpy(), index=kids["product_id"].to_numpy()).groupby(level=0, sort=False)
-        .agg("|".join)).astype(object).fillna("")
+        _group_join(kids["product_id"], K["_rec"], "|")).astype(object).fillna("")
     labels = opt.assign(pair=opt["code"] + "=" + opt["name"].astype("str")).sort_values(["product_id", "position"])
     C["configurable_variation_labels"] = cp_["product_id"].map(
-        labels.groupby("product_id", sort=False)["pair"].agg(",".join)).astype(object).fillna("")
+        _group_join(labels["product_id"], labels["pair"], ",")).astype(object).fillna("")
     C["additional_attributes"] = cp_["product_id"].map(aa_p).astype(object).fillna("")
     K = K.drop(columns=["_parent_sku", "_rec"])
     out = pd.concat([K, O, C], ignore_index=True)
     out = out.sort_values(["_order", "_vpos"], kind="stable").drop(columns=["_order", "_vpos"])
+    out = out.reset_index(drop=True)
+    old_sku = out["_old_sku"].astype(object).fillna("").astype(str)
+    ren = np.flatnonzero((old_sku != out["sku"].astype(object).fillna("").astype(str)).to_numpy())
+    cmp_lost = out["_cmp_lost"].astype(object).fillna("").astype(str)
+    lost = np.flatnonzero((cmp_lost != "").to_numpy())
     for c in IMPORT_COLUMNS:
         if c not in out:
             out[c] = ""
+    attrs = {"sku_renamed": [(int(i), old_sku.iat[i], str(out["sku"].iat[i])) for i in ren],
+             "compare_at_not_written": [(int(i), cmp_lost.iat[i]) for i in lost]}
     out = out[IMPORT_COLUMNS].astype(object).fillna("").astype("str").replace({"nan": "", "<NA>": "", "None": ""})
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    out.attrs.update(attrs)
+    return out
+
+
+# =================================================================================================
+# customers (formats.md 3.3): Customers Main File, Customer Addresses, and the composite file
+# =================================================================================================
+
+#: The "Customers Main File" header of Magento's own sample (ImportExport/Files/Sample/customer.csv).
+CUSTOMER_COLUMNS = ("email,_website,_store,confirmation,created_at,created_in,disable_auto_group_change,dob,"
+                    "firstname,gender,group_id,lastname,middlename,password_hash,prefix,reward_update_notification,"
+                    "reward_warning_notification,rp_token,rp_token_created_at,store_id,suffix,taxvat,updated_at,"
+                    "website_id,password").split(",")
+#: The "Customer Addresses" header (ImportExport/Files/Sample/customer_address.csv).
+ADDRESS_COLUMNS = ("_website,_email,_entity_id,city,company,country_id,fax,firstname,lastname,middlename,postcode,"
+                   "prefix,region,region_id,street,suffix,telephone,vat_id,vat_is_valid,vat_request_date,"
+                   "vat_request_id,vat_request_success,_address_default_billing_,_address_default_shipping_"
+                   ).split(",")
+#: Secrets: never carried (counted as dropped in the loss report).
+_SECRET_CUSTOMER = {"password_hash": "password hash", "password": "password",
+                    "rp_token": "password-reset token", "rp_token_created_at": "password-reset token date",
+                    "confirmation": "account-confirmation key"}
+#: Customer columns with a canonical home.
+_CUSTOMER_CANON = {"email": "customers.email, customers.customer_id", "firstname": "customers.first_name",
+                   "lastname": "customers.last_name", "created_at": "customers.created_at"}
+#: Customer columns kept in extra magento2.<key> (everything else unknown also goes there, by its name).
+_CUSTOMER_EXTRA = {"_website": "website", "_store": "store", "created_in": "created_in",
+                   "disable_auto_group_change": "disable_auto_group_change", "dob": "dob", "gender": "gender",
+                   "group_id": "group_id", "middlename": "middlename", "prefix": "prefix", "suffix": "suffix",
+                   "reward_update_notification": "reward_update_notification",
+                   "reward_warning_notification": "reward_warning_notification", "store_id": "store_id",
+                   "taxvat": "taxvat", "updated_at": "updated_at", "website_id": "website_id"}
+#: Address fields (names of the address file; the composite file prefixes them with ``_address_``).
+_ADDR_FIELDS = ("city", "company", "country_id", "fax", "firstname", "lastname", "middlename", "postcode", "prefix",
+                "region", "region_id", "street", "suffix", "telephone", "vat_id", "vat_is_valid",
+                "vat_request_date", "vat_request_id", "vat_request_success", "default_billing", "default_shipping")
+
+
+def _customer_kind(columns) -> str | None:
+    """``customers`` (main or composite file), ``addresses`` or None (a product file), by the header."""
+    cols = {str(c).strip().lower() for c in columns}
+    if "sku" in cols:
+        return None
+    if "email" in cols and "_website" in cols:
+        return "customers"
+    if "_email" in cols and "_website" in cols:
+        return "addresses"
+    return None
+
+
+def _is_customer_file(columns) -> bool:
+    return _customer_kind(columns) is not None
+
+
+def _addr_frame(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """The address columns of ``frame`` under their plain names (``_address_city`` -> ``city``)."""
+    out = pd.DataFrame(index=frame.index)
+    for f in _ADDR_FIELDS:
+        col = {"default_billing": "_address_default_billing_",
+               "default_shipping": "_address_default_shipping_"}.get(f, prefix + f)
+        out[f] = frame[col].fillna("").astype(str).str.strip() if col in frame.columns else ""
+    return out
+
+
+def _read_customer_files(tables: list, mapping) -> ReadResult:
+    """Customer files as canonical customers (mapping rules, Magento section, "Customers")."""
+    import json
+    from ..countries import province_code
+
+    issues: list[dict] = []
+    loss: list[dict] = []
+    mains = [t for t in tables if _customer_kind(t.frame.columns) == "customers"]
+    addrs = [t for t in tables if _customer_kind(t.frame.columns) == "addresses"]
+    if addrs and not mains:
+        raise InputError("the Customer Addresses file needs the Customers Main File beside it (addresses are "
+                         "linked to their customers by e-mail and website)", file=addrs[0].path)
+    cust_parts, extra_parts, addr_parts = [], [], []
+    seen: set[str] = set()
+    for t in mains:
+        file = t.path
+        issues.extend(t.warnings)
+        df = rename_headers(t.frame, mapping)
+        n = len(df)
+        lines = np.asarray(t.lines(range(n)) if n else [], dtype="int64")
+        email = df["email"].fillna("").astype(str).str.strip()
+        composite = any(c.startswith("_address_") for c in df.columns)
+        if composite:  # a row without e-mail carries one more address of the customer above it [M]
+            cont = (email == "").to_numpy()
+            owner_email = email.where(~pd.Series(cont, index=df.index), None).ffill().fillna("")
+        else:
+            cont = np.zeros(n, dtype=bool)
+            owner_email = email
+        key = owner_email.str.lower()
+        lid = pd.Series(["row-" + str(x) for x in lines], index=df.index, dtype=object)
+        cid = key.where(key != "", lid)
+        main = ~cont
+        dup = main & cid.duplicated(keep="first").to_numpy() | main & cid.isin(seen).to_numpy()
+        for i in np.flatnonzero(dup.to_numpy() if hasattr(dup, "to_numpy") else dup):
+            issues.append(issue("error", file, int(lines[i]), "email", "duplicate_customer",
+                                f"the e-mail {email.iat[i]!r} already belongs to a customer read before (another "
+                                "website or a repeated row); this row was skipped: Shopify keys customers by e-mail",
+                                "merge the accounts in Magento, or give this one its own e-mail",
+                                product="", sku=""))
+        for i in np.flatnonzero(main & (email == "").to_numpy()):
+            issues.append(issue("warning", file, int(lines[i]), "email", "missing_email",
+                                "the customer has no e-mail (Magento and Shopify identify customers by it)",
+                                "add the e-mail before importing"))
+        keep = (main & ~np.asarray(dup, dtype=bool))
+        keep = np.asarray(keep, dtype=bool)
+        K = df[keep]
+        kid = cid[keep]
+        seen.update(kid)
+        created = parse_dates(K["created_at"]) if "created_at" in K else pd.Series(pd.NaT, index=K.index)
+        bad = (K["created_at"].fillna("").str.strip() != "") & created.isna() if "created_at" in K else None
+        if bad is not None and bad.any():
+            for i in np.flatnonzero(bad.to_numpy()):
+                issues.append(issue("warning", file, int(lines[keep][i]), "created_at", "bad_date",
+                                    f"{K['created_at'].iat[i]!r} is not a date Magento writes; left empty"))
+        col = (lambda c: K[c].fillna("").astype(str).str.strip() if c in K else pd.Series("", index=K.index))
+        cust = pd.DataFrame({
+            "customer_id": kid.to_numpy(), "email": none_if_empty(col("email")).to_numpy(),
+            "first_name": none_if_empty(col("firstname")).to_numpy(),
+            "last_name": none_if_empty(col("lastname")).to_numpy(),
+            "created_at": (created.dt.tz_localize("UTC") if len(created) else created).array,
+            "source_id": none_if_empty(col("email")).to_numpy(),
+        })
+        for c in ("phone", "company", "address1", "address2", "city", "province_code", "country_code", "zip",
+                  "accepts_email_marketing"):
+            cust[c] = None
+        cust_parts.append(cust)
+        ids = pd.Series(kid.to_numpy(), dtype=object)
+        for c in K.columns:
+            if c in _CUSTOMER_CANON or c in _SECRET_CUSTOMER or c.startswith("_address_"):
+                continue
+            extra_parts.append(extra_rows(ids, col(c).reset_index(drop=True), "customer", NS,
+                                          _CUSTOMER_EXTRA.get(c, attr_key(pd.Series([c])).iat[0])))
+        n_secret = {c: int((df[c].fillna("") != "").sum()) for c in _SECRET_CUSTOMER if c in df.columns}
+        if any(n_secret.values()):
+            what = ", ".join(f"{v} {_SECRET_CUSTOMER[c]}(s)" for c, v in n_secret.items() if v)
+            issues.append(issue("warning", file, None, "password_hash", "passwords_dropped",
+                                f"{what} were not carried: passwords and their tokens are never migrated",
+                                "customers set a new password with 'Forgot your password?' (Shopify: send account "
+                                "invites)"))
+        skipped = ~keep & main
+        for c in df.columns:
+            ne = int((df[c].fillna("") != "").sum())
+            if c in _SECRET_CUSTOMER:
+                became, note, lost = "", f"{_SECRET_CUSTOMER[c]}: never carried", ne
+            elif c.startswith("_address_"):
+                became = "customers.address1/address2/city/province_code/country_code/zip/phone/company, " \
+                         f"extra:{NS}.address_<n>"
+                note, lost = "the default address -> the customer's address; the others whole in extra (JSON)", 0
+            else:
+                became = _CUSTOMER_CANON.get(c) or f"extra:{NS}.{_CUSTOMER_EXTRA.get(c, c)}"
+                note = ""
+                lost = int((df[c][skipped].fillna("") != "").sum()) if skipped.any() else 0
+                if lost:
+                    note = "values of skipped rows (duplicate_customer)"
+            loss.append({"file": file, "column": c, "became": became, "non_empty": ne, "dropped": lost,
+                         "note": note})
+        if composite:
+            A = _addr_frame(df, "_address_")
+            A["owner"] = cid.to_numpy()
+            A["file"], A["line"] = file, lines
+            A = A[(A[[f for f in _ADDR_FIELDS if not f.startswith("default")]] != "").any(axis=1).to_numpy()
+                  & ~np.asarray(dup, dtype=bool)[:len(A)]]
+            addr_parts.append(A)
+    customers = pd.concat(cust_parts, ignore_index=True) if cust_parts else schema_empty_customers()
+    for t in addrs:
+        file = t.path
+        issues.extend(t.warnings)
+        df = rename_headers(t.frame, mapping)
+        n = len(df)
+        lines = np.asarray(t.lines(range(n)) if n else [], dtype="int64")
+        A = _addr_frame(df, "")
+        A["owner"] = df["_email"].fillna("").astype(str).str.strip().str.lower().to_numpy()
+        A["entity_id"] = df["_entity_id"].fillna("").astype(str).str.strip() if "_entity_id" in df else ""
+        A["file"], A["line"] = file, lines
+        known = isin(A["owner"], customers["customer_id"])
+        for i in np.flatnonzero(~known):
+            issues.append(issue("warning", file, int(lines[i]), "_email", "address_unknown_customer",
+                                f"the address names customer {A['owner'].iat[i]!r}, who is not in the customers "
+                                "file; it was not migrated", "give the customers file that holds this customer"))
+        addr_parts.append(A[known])
+        for c in df.columns:
+            ne = int((df[c].fillna("") != "").sum())
+            lost = int((df[c][~known].fillna("") != "").sum())
+            loss.append({"file": file, "column": c,
+                         "became": "customers.<address fields>" if c in ("city", "company", "country_id", "postcode",
+                                                                          "region", "street", "telephone")
+                         else ("customers.customer_id" if c == "_email" else f"extra:{NS}.address_<n>"),
+                         "non_empty": ne, "dropped": lost,
+                         "note": "the default address -> the customer's address; all of it also in extra (JSON)"
+                         + ("; addresses of customers not in the file" if lost else "")})
+    extra = concat_extra(extra_parts)
+    if addr_parts:
+        A = pd.concat(addr_parts, ignore_index=True)
+        if "entity_id" not in A:
+            A["entity_id"] = ""
+        A["entity_id"] = A["entity_id"].fillna("")
+        # the customer's address: default billing, else default shipping, else the first listed
+        rank = np.where(A["default_billing"] == "1", 0, np.where(A["default_shipping"] == "1", 1, 2))
+        A["_rank"] = rank
+        A["_seq"] = np.arange(len(A))
+        A = A.sort_values(["owner", "_rank", "_seq"], kind="stable")
+        A["n"] = A.groupby("owner", sort=False).cumcount() + 1
+        first = A[A["n"] == 1].set_index("owner")
+        pos = pd.Series(np.arange(len(customers)), index=customers["customer_id"].to_numpy())
+        at = pos.reindex(first.index).to_numpy()
+        street = first["street"].str.split("\n", n=1)
+        cc = first["country_id"].str.upper()
+        prov = [province_code(c, r) if r else None for c, r in zip(cc, first["region"])]
+        for i, (o, a) in enumerate(first.iterrows()):  # one per customer with an address
+            if prov[i] is None and a["region"]:
+                issues.append(issue("warning", a["file"], int(a["line"]), "region", "unknown_region",
+                                    f"region {a['region']!r} is not a subdivision of {a['country_id'] or '?'}; "
+                                    f"the province was left empty (kept in extra {NS}.address_1)"))
+        vals = {"address1": street.str[0], "address2": street.str[1], "city": first["city"],
+                "company": first["company"], "zip": first["postcode"], "phone": first["telephone"],
+                "country_code": cc, "province_code": pd.Series(prov, index=first.index, dtype=object)}
+        for k, v in vals.items():
+            v = v.astype(object).where(v.notna() & (v.astype(str) != ""), None)
+            customers.loc[at, k] = v.to_numpy()
+        # every address whole in extra (JSON) so Magento gets them back: address_1 is the one above
+        fields = [f for f in _ADDR_FIELDS] + ["entity_id"]
+        recs = A[fields].to_dict("records")
+        js = [json.dumps({k: v for k, v in r.items() if v}, ensure_ascii=False, sort_keys=True) for r in recs]
+        extra = concat_extra([extra, pd.DataFrame({
+            "entity": "customer", "entity_id": A["owner"].to_numpy(), "namespace": NS,
+            "key": "address_" + A["n"].astype(str).to_numpy(), "value": js, "type": "json"})])
+    frames = {"customers": customers, "extra": extra}
+    return ReadResult(Catalog.from_frames(**frames), loss_frame(loss), issues_frame(issues),
+                      [t.path for t in tables])
+
+
+def schema_empty_customers() -> pd.DataFrame:
+    from .. import schema
+    return schema.empty_frame("customers")
+
+
+def customers_to_frames(cat: Catalog) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Canonical customers as Magento's Customers Main File and Customer Addresses rows."""
+    import json
+    from ..countries import province_name
+
+    c = cat.customers.reset_index(drop=True)
+    ex = cat.extra
+    ce = extra_wide(ex, "customer", NS)
+    ids = c["customer_id"].astype(str)
+
+    def ext(key: str, default: str = "") -> pd.Series:
+        if len(ce) and key in ce.columns:
+            v = ids.map(ce[key]).astype(object).fillna("").astype(str)
+        else:
+            v = pd.Series("", index=c.index, dtype=object)
+        return v.where(v != "", default)
+
+    def txt(col: str) -> pd.Series:
+        return c[col].astype(object).fillna("").astype(str)
+
+    M = pd.DataFrame(index=c.index)
+    M["email"] = txt("email")
+    M["_website"] = ext("website", "base")
+    M["_store"] = ext("store", "default")
+    created = pd.to_datetime(c["created_at"], errors="coerce", utc=True)
+    M["created_at"] = created.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
+    M["created_in"] = ext("created_in")
+    M["disable_auto_group_change"] = ext("disable_auto_group_change", "0")
+    for k in ("dob", "gender", "middlename", "prefix", "suffix", "reward_update_notification",
+              "reward_warning_notification", "store_id", "taxvat", "updated_at", "website_id"):
+        M[k] = ext(k)
+    M["firstname"] = txt("first_name")
+    M["lastname"] = txt("last_name")
+    M["group_id"] = ext("group_id", "1")
+    for k in CUSTOMER_COLUMNS:  # passwords, tokens and confirmation keys stay empty
+        if k not in M:
+            M[k] = ""
+    M = M[CUSTOMER_COLUMNS]
+
+    # addresses: the canonical one (with its Magento-only fields from address_1), then address_2...
+    rows = []
+    js = ex[(ex["entity"] == "customer") & (ex["namespace"] == NS) & ex["key"].astype(str).str.match(r"^address_\d+$")]
+    more = js.assign(n=js["key"].str[8:].astype(int)).sort_values(["entity_id", "n"]) if len(js) else js
+    by_owner = {k: g for k, g in more.groupby("entity_id", sort=False)} if len(more) else {}
+    web = M["_website"]
+    for i in np.flatnonzero(((txt("address1") != "") | (txt("city") != "") | (txt("zip") != "")
+                             | (txt("country_code") != "") | ids.isin(by_owner)).to_numpy()):
+        cid = ids.iat[i]
+        g = by_owner.get(cid)
+        recs = [json.loads(v) for v in g["value"]] if g is not None else []
+        base = recs[0] if recs else {"default_billing": "1", "default_shipping": "1"}
+        street = txt("address1").iat[i] + ("\n" + txt("address2").iat[i] if txt("address2").iat[i] else "")
+        cc = txt("country_code").iat[i]
+        pcode = txt("province_code").iat[i]
+        first = dict(base)
+        first.update({"street": street, "city": txt("city").iat[i], "company": txt("company").iat[i],
+                      "postcode": txt("zip").iat[i], "telephone": txt("phone").iat[i], "country_id": cc})
+        if pcode:
+            first["region"] = province_name(cc, pcode) or pcode
+        for k in ("firstname", "lastname"):
+            first.setdefault(k, M[k].iat[i])
+        for r in [first] + recs[1:]:
+            rows.append({"_website": web.iat[i], "_email": M["email"].iat[i], "_entity_id": r.get("entity_id", ""),
+                         **{k: r.get(k, "") for k in _ADDR_FIELDS if not k.startswith("default")},
+                         "_address_default_billing_": r.get("default_billing", ""),
+                         "_address_default_shipping_": r.get("default_shipping", "")})
+    A = pd.DataFrame(rows, columns=ADDRESS_COLUMNS).fillna("") if rows else pd.DataFrame(columns=ADDRESS_COLUMNS)
+    return M.reset_index(drop=True), A.reset_index(drop=True)
 
 
 register("magento2", Magento2Adapter)
