@@ -7,16 +7,27 @@ Worked out by hand from tests/fixtures/platforms/opencart/opencart_dump.sql:
   30 Canon EOS 5D: no options, sku CAN-5D, EAN 0004549292036, 1 image (a NULL product_image ignored).
   47 HP LP3065: only a date option -> 1 variant; texts only in language 2; disabled; UPC 3.65275E+11.
 => 3 products, 8 variants, 2 options, 12 option values, 4 images, 2 collections, 3 product links.
+
+Customers (oc_customer, oc_address, oc_country, oc_zone; 3.0.x columns):
+  1 John Doe: newsletter 1; addresses 1 (New York, NY, company "Doe &amp; Sons") and 2 (Cupertino, CA);
+    default address_id 2 -> address1 "1 Infinite Loop", US/CA; address 1 -> extra address_2 (JSON, US/NY).
+  2 Zoë O'Brien (e-mail zoe.o\'brien@... escaped in the dump): newsletter 0, no address (address_id 0).
+  3 Hans Müller: status 0 (inactive_customer), group 2, fax, custom_field JSON; address 4 in Germany (DE)
+    with zone_id 9999, not in oc_zone (unknown_zone, province empty).
+  Never carried: password 3, salt 2 (customer 2 has none), token 1, cart 1 and wishlist 1 ('[]' of
+  customer 2), ip 3. oc_zone_to_geo_zone and oc_geo_zone-like names are not read as oc_zone.
+=> 3 customers; issues passwords_dropped 1, inactive_customer 1, unknown_zone 1.
 """
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from workbench import platforms
 from workbench.errors import InputError
 from workbench.mapping import Mapping
-from workbench.platforms.opencart import read_dump
+from workbench.platforms.opencart import ALL_TABLES, read_dump
 
 DUMP = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "opencart" / "opencart_dump.sql"
 
@@ -78,7 +89,9 @@ def test_categories(result):
 def test_issues(result):
     c = result.issues.groupby("check").size().to_dict()
     assert c == {"language_missing": 1, "option_not_variant": 3, "stock_per_combination_made_up": 1,
-                 "image_path_relative": 1, "spreadsheet_mangled": 1}
+                 "image_path_relative": 1, "spreadsheet_mangled": 1,
+                 # customers (see CUSTOMERS below)
+                 "passwords_dropped": 1, "inactive_customer": 1, "unknown_zone": 1}
 
 
 def test_image_base_url():
@@ -109,3 +122,97 @@ def test_broken_insert(tmp_path):
     with pytest.raises(InputError) as exc:
         platforms.get("opencart").read([f])
     assert exc.value.row == 5
+
+
+# ---- customers ------------------------------------------------------------------------------------
+
+def test_read_dump_keeps_customer_tables_on_request():
+    t = read_dump(DUMP, ALL_TABLES)
+    assert t["customer"].shape == (3, 22) and t["address"].shape == (3, 12)
+    assert t["zone"].shape == (4, 5)                           # oc_zone_to_geo_zone is not oc_zone
+    assert t["customer"]["email"].tolist()[1] == "zoe.o'brien@example.com"   # \' escape
+
+
+def test_customers_values(result):
+    c = result.catalog.customers.set_index("customer_id")
+    assert c.index.tolist() == ["1", "2", "3"]
+    john, zoe, hans = c.loc["1"], c.loc["2"], c.loc["3"]
+    assert (john["email"], john["first_name"], john["last_name"], john["phone"]) == \
+        ("john.doe@example.com", "John", "Doe", "+1 212 555 0100")
+    # the default address (address_id 2), not the first one
+    assert (john["address1"], john["city"], john["zip"], john["country_code"], john["province_code"]) == \
+        ("1 Infinite Loop", "Cupertino", "95014", "US", "CA")
+    assert bool(john["accepts_email_marketing"]) is True
+    assert str(john["created_at"]) == "2019-03-04 10:15:00+00:00"
+    assert (zoe["email"], zoe["first_name"], zoe["last_name"]) == ("zoe.o'brien@example.com", "Zoë", "O'Brien")
+    assert bool(zoe["accepts_email_marketing"]) is False
+    assert all(pd.isna(zoe[k]) for k in ("address1", "city", "country_code", "province_code"))
+    assert (hans["last_name"], hans["country_code"], hans["city"]) == ("Müller", "DE", "Berlin")
+    assert pd.isna(hans["province_code"])
+    assert c["source_id"].tolist() == ["1", "2", "3"]
+
+
+def test_customer_extra_and_further_addresses(result):
+    import json
+    e = result.catalog.extra
+    e = e[e["entity"] == "customer"].set_index(["entity_id", "key"])["value"]
+    assert e[("3", "customer_group_id")] == "2" and e[("3", "fax")] == "+49 30 1234568"
+    assert e[("3", "status")] == "0" and e[("3", "custom_field")] == '{"1":"DE123456789"}'
+    assert e[("3", "address_zone_id")] == "9999"
+    other = json.loads(e[("1", "address_2")])
+    assert (other["address_id"], other["company"], other["country_code"], other["province_code"]) == \
+        ("1", "Doe & Sons", "US", "NY")                       # entities decoded, ISO codes added
+    keys = set(k for _, k in e.index)
+    assert not keys & {"password", "salt", "token", "code", "cart", "wishlist", "ip"}
+    assert ("2", "address_2") not in e.index
+
+
+def test_customer_secrets_dropped_and_counted(result):
+    loss = result.loss.set_index("column")
+    dropped = {c: int(loss.loc[f"customer.{c}", "dropped"]) for c in
+               ("password", "salt", "token", "code", "cart", "wishlist", "ip")}
+    assert dropped == {"password": 3, "salt": 2, "token": 1, "code": 0, "cart": 1, "wishlist": 1, "ip": 3}
+    assert (loss.loc[["customer.password", "customer.ip"], "became"] == "").all()
+    assert loss.loc["customer.newsletter", "became"] == "customers.accepts_email_marketing"
+    assert loss.loc["address.zone_id", "became"] == "customers.province_code"
+    assert loss.loc["country.iso_code_2", "became"] == "(lookup)"
+    pw = result.issues[result.issues["check"] == "passwords_dropped"]
+    assert len(pw) == 1 and "password 3" in pw["detail"].iloc[0]
+    # no secret value appears anywhere in the catalog
+    text = result.catalog.customers.astype(str).to_csv() + result.catalog.extra.astype(str).to_csv()
+    for secret in ("3c1f0b8e0d5a9e4f", "aB3dE5fG7", "tok3n-4bc", "203.0.113.5"):
+        assert secret not in text
+
+
+def test_customers_from_per_table_csv_dumps(tmp_path, result):
+    for key, df in read_dump(DUMP, ALL_TABLES).items():
+        df.to_csv(tmp_path / f"oc_{key}.csv", index=False)
+    r = platforms.get("opencart").read(sorted(tmp_path.glob("*.csv")))
+    a, b = r.catalog.customers, result.catalog.customers
+    assert a.drop(columns=["created_at"]).astype(str).equals(b.drop(columns=["created_at"]).astype(str))
+
+
+def test_customers_only_dump(tmp_path):
+    text = DUMP.read_text(encoding="utf-8")
+    start = text.index("DROP TABLE IF EXISTS `oc_address`")
+    f = tmp_path / "customers.sql"
+    f.write_text(text[start:], encoding="utf-8")
+    r = platforms.get("opencart").read([f])
+    assert len(r.catalog.customers) == 3 and len(r.catalog.products) == 0
+
+
+def test_migration_to_shopify_writes_customers(tmp_path):
+    import csv
+    from workbench.migration import run_migration
+    out = tmp_path / "out"
+    run_migration("opencart", "shopify", [DUMP], out)
+    rows = list(csv.DictReader((out / "customers.csv").open(encoding="utf-8", newline="")))
+    assert len(rows) == 3
+    by_email = {r["Email"]: r for r in rows}
+    assert set(by_email) == {"john.doe@example.com", "zoe.o'brien@example.com", "hans@example.de"}
+    john = by_email["john.doe@example.com"]
+    assert john["Default Address Country Code"] == "US" and john["Default Address Province Code"] == "CA"
+    assert john["Accepts Email Marketing"].lower() == "yes"
+    assert by_email["hans@example.de"]["Default Address Country Code"] == "DE"
+    body = (out / "customers.csv").read_text(encoding="utf-8")
+    assert "3c1f0b8e0d5a9e4f" not in body and "aB3dE5fG7" not in body

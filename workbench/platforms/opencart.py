@@ -1,9 +1,14 @@
-"""OpenCart: the ``oc_product*`` tables from a MySQL dump (no database server needed) or from
+"""OpenCart: the ``oc_product*`` and customer tables from a MySQL dump (no database server needed) or from
 per-table CSV dumps (``oc_product.csv`` ...). Source only: OpenCart has no product import file.
 
 The dump reader is a small tokenizer: it finds ``CREATE TABLE`` column lists and ``INSERT INTO ...
 VALUES (...),(...);`` statements (with or without a column list) and reads quoted strings with
-backslash escapes and doubled quotes, ``NULL`` and numbers. Only the catalog tables are kept.
+backslash escapes and doubled quotes, ``NULL`` and numbers. Only the catalog tables are kept (and,
+for the adapter, the customer tables ``oc_customer``, ``oc_address``, ``oc_country``, ``oc_zone``).
+
+Customers: the default address fills the address columns (ISO country and province codes through
+``oc_country``/``oc_zone``); passwords, salts, tokens, reset codes, carts, wishlists and IPs are never
+carried (counted as dropped); ``date_added`` is read as UTC (the dump has no time zone).
 
 OpenCart options are not variants: each option value has its own quantity and a price delta, and
 there is no SKU or stock per combination. Variants are made up as the Cartesian product of the
@@ -14,6 +19,7 @@ Text is stored HTML-entity-encoded and is decoded once. Decisions: ``docs/mappin
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -22,13 +28,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..countries import country_code, province_code
 from ..errors import InputError
 from ..mapping import Mapping
 from . import register
 from .base import Adapter, ReadResult
 from .csvio import read_table
-from ._common import (MONEY, collections_from_paths, concat_extra, extra_columns, finish, flag_repeats, issue,
-                      none_if_empty, scan_values, slugify_series, to_float, to_int, to_money, unique_handles)
+from ._common import (MONEY, TEXT, collections_from_paths, concat_extra, extra_columns, extra_rows, finish,
+                      flag_repeats, issue, loss_rows, none_if_empty, scan_values, slugify_series, to_float, to_int,
+                      to_money, unique_handles)
 
 __all__ = ["OpenCartAdapter", "read_dump"]
 
@@ -37,6 +45,9 @@ TABLES = ("product", "product_description", "product_option", "product_option_va
           "option_description", "option_value", "option_value_description", "product_image",
           "product_to_category", "category", "category_description", "seo_url", "url_alias", "manufacturer",
           "product_attribute", "attribute_description", "product_special", "product_discount")
+#: customer tables (read by the adapter; ``read_dump`` keeps them on request)
+CUSTOMER_TABLES = ("customer", "address", "country", "zone")
+ALL_TABLES = TABLES + CUSTOMER_TABLES
 _VARIANT_TYPES = {"select", "radio", "image"}
 
 _STMT = re.compile(r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?`?(\w+)`?\s*\(|"
@@ -58,18 +69,39 @@ def _line_at(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
-def _table_key(name: str) -> str | None:
-    """The catalog table a (prefixed) table name stands for: ``oc_product_option_value`` -> ``product_option_value``."""
-    best = None
+def _table_key(name: str, keys=None, prefix: str | None = None) -> str | None:
+    """The table a (prefixed) table name stands for: ``oc_product_option_value`` -> ``product_option_value``.
+
+    With ``prefix`` (the dump's table prefix, see :func:`_prefix`) the name must be exactly
+    ``prefix + key``, so ``oc_geo_zone`` is not ``zone`` and ``oc_coupon_product`` is not ``product``."""
+    keys = TABLES if keys is None else keys
     low = name.lower()
-    for t in TABLES:
+    if prefix is not None:
+        rest = low[len(prefix):] if low.startswith(prefix) else None
+        return rest if rest in keys else None
+    best = None
+    for t in keys:
         if (low == t or low.endswith("_" + t)) and (best is None or len(t) > len(best)):
             best = t
     return best
 
 
-def read_dump(path) -> dict[str, pd.DataFrame]:
-    """The catalog tables of a MySQL dump as all-text frames (``NULL`` -> ``""``); keys without prefix."""
+def _prefix(names, keys=None) -> str | None:
+    """The table prefix of a dump (``oc_``, ``shop_``, ``""``): that of the shortest name ending in
+    ``product`` (else ``customer``, else any known table); None when no name is a known table."""
+    keys = ALL_TABLES if keys is None else keys
+    low = [n.lower() for n in names]
+    for anchor in ("product", "customer"):
+        cands = [n for n in low if n == anchor or n.endswith("_" + anchor)]
+        if cands:
+            return min(cands, key=len)[:-len(anchor)]
+    cands = [n[:-len(t)] for n in low for t in keys if n == t or n.endswith("_" + t)]
+    return min(cands, key=len) if cands else None
+
+
+def read_dump(path, tables=TABLES) -> dict[str, pd.DataFrame]:
+    """The catalog tables of a MySQL dump (or the ``tables`` asked for, e.g. :data:`ALL_TABLES`) as
+    all-text frames (``NULL`` -> ``""``); keys without prefix."""
     file = str(path)
     raw = Path(path).read_bytes()
     try:
@@ -78,6 +110,9 @@ def read_dump(path) -> dict[str, pd.DataFrame]:
         text = raw.decode("latin-1")
     columns: dict[str, list[str]] = {}
     rows: dict[str, list[list[str]]] = {}
+    prefix = _prefix([a or b for a, b in re.findall(r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?`?(\w+)`?\s*\(|"
+                                                     r"INSERT\s+(?:IGNORE\s+)?INTO\s+`?(\w+)`?", text, re.I)])
+    keys = tuple(tables)
     pos = 0
     n = len(text)
     while True:
@@ -85,7 +120,7 @@ def read_dump(path) -> dict[str, pd.DataFrame]:
         if not m:
             break
         if m.group(1):  # CREATE TABLE: column names up to the matching parenthesis
-            key = _table_key(m.group(1))
+            key = _table_key(m.group(1), keys, prefix)
             depth, i = 1, m.end()
             while i < n and depth:
                 ch = text[i]
@@ -101,7 +136,7 @@ def read_dump(path) -> dict[str, pd.DataFrame]:
                 columns[key] = _COLDEF.findall(text[m.end():i])
             pos = i
             continue
-        key = _table_key(m.group(2))
+        key = _table_key(m.group(2), keys, prefix)
         collist = m.group(3)
         cols = re.findall(r"`?(\w+)`?", collist[1:-1]) if collist else None
         i = m.end()
@@ -184,13 +219,14 @@ def _decode(s: pd.Series) -> pd.Series:
 
 
 class OpenCartAdapter(Adapter):
-    """OpenCart catalog tables: a MySQL dump (``.sql``) or per-table CSV files (``oc_product.csv`` ...)."""
+    """OpenCart catalog and customer tables: a MySQL dump (``.sql``) or per-table CSV files
+    (``oc_product.csv``, ``oc_customer.csv`` ...)."""
 
     name = "opencart"
     label = "OpenCart"
     can_write = False
-    reads = {"dump": "MySQL dump (.sql) with the oc_product* tables",
-             "tables": "per-table CSV dumps named like oc_product.csv"}
+    reads = {"dump": "MySQL dump (.sql) with the oc_product* (and oc_customer, oc_address) tables",
+             "tables": "per-table CSV dumps named like oc_product.csv, oc_customer.csv"}
     #: the admin language whose texts become the product's (others go to extra)
     language_id = "1"
     #: kg is weight_class_id 1 in a default install; other ids are kept in extra
@@ -204,18 +240,19 @@ class OpenCartAdapter(Adapter):
         tables: dict[str, pd.DataFrame] = {}
         origin: dict[str, str] = {}
         warns: list[dict] = []
+        prefix = _prefix([Path(p).stem for p in paths if Path(p).suffix.lower() != ".sql"])
         for p in paths:
             p = Path(p)
             if p.suffix.lower() == ".sql":
-                for k, df in read_dump(p).items():
+                for k, df in read_dump(p, ALL_TABLES).items():
                     tables[k] = df
                     origin[k] = str(p)
             else:
-                key = _table_key(p.stem)
+                key = _table_key(p.stem, ALL_TABLES, prefix)
                 if not key:
-                    raise InputError(f"the file name does not name an OpenCart catalog table (expected e.g. "
-                                     f"oc_product.csv, oc_product_description.csv, ...; known: {', '.join(TABLES)})",
-                                     file=str(p))
+                    raise InputError(f"the file name does not name an OpenCart table this adapter reads (expected "
+                                     f"e.g. oc_product.csv, oc_product_description.csv, oc_customer.csv, ...; "
+                                     f"known: {', '.join(ALL_TABLES)})", file=str(p))
                 t = read_table(p, label=f"OpenCart table {key}")
                 tables[key] = t.frame.fillna("").astype(str)
                 origin[key] = str(p)
@@ -228,9 +265,14 @@ class OpenCartAdapter(Adapter):
             raise InputError("no OpenCart file was given (a MySQL dump .sql, or oc_product.csv and its sibling tables)")
         mapping = mapping if mapping is not None else Mapping()
         tables, origin, issues = self._load(paths)
-        if "product" not in tables:
+        if "product" not in tables and "customer" not in tables:
             raise InputError("the oc_product table is missing (no CREATE TABLE/INSERT for it in the dump, or no "
-                             "oc_product.csv)", file=str(paths[0]))
+                             "oc_product.csv); oc_customer is missing too", file=str(paths[0]))
+        customers, cextra, closs = (self._customers(tables, origin, issues) if "customer" in tables
+                                    else (None, None, []))
+        if "product" not in tables:
+            return finish(self.name, sorted(set(origin.values())), {"customers": customers, "extra": cextra},
+                          closs, issues)
         P = tables["product"].reset_index(drop=True)
         pfile = origin["product"]
         for req in ("product_id", "price"):
@@ -391,10 +433,11 @@ class OpenCartAdapter(Adapter):
         for r in issues:  # the dump has no line per row: point at the table instead
             if r["line"] is not None and r["file"] == pfile and pfile.endswith(".sql"):
                 r["line"] = None
-        loss = self._loss(tables, origin)
+        loss = self._loss(tables, origin) + closs
         frames = {"products": products, "product_options": options, "variants": variants,
                   "variant_options": vopts, "images": images, "collections": collections,
-                  "collection_products": collection_products, "extra": extra}
+                  "collection_products": collection_products, "customers": customers,
+                  "extra": concat_extra([extra, cextra])}
         return finish(self.name, sorted(set(origin.values())), frames, loss, issues)
 
     # ------------------------------------------------------------------------------------------
@@ -599,6 +642,234 @@ class OpenCartAdapter(Adapter):
                              "key": key.str.lower().str.replace(r"[^a-z0-9]+", "_", regex=True).str.strip("_").to_numpy(),
                              "value": _decode(A["text"]).to_numpy(), "type": "single_line_text_field"})
 
+    # ------------------------------------------------------------------------------------------
+    #: oc_customer columns: (became, note); columns not listed -> extra:opencart.<column>
+    _CU_SPEC = {
+        "customer_id": ("customers.customer_id, customers.source_id", ""),
+        "firstname": ("customers.first_name", "HTML entities decoded"),
+        "lastname": ("customers.last_name", "HTML entities decoded"),
+        "email": ("customers.email", ""),
+        "telephone": ("customers.phone", ""),
+        "newsletter": ("customers.accepts_email_marketing", "1 = subscribed to the shop's newsletter"),
+        "address_id": ("customers.address1 ... (the default address)", "the default oc_address row"),
+        "status": ("extra:opencart.status", "0 = disabled account (warning inactive_customer)"),
+        "date_added": ("customers.created_at", "shop time zone unknown: read as UTC"),
+        "custom_field": ("extra:opencart.custom_field", "JSON of the shop's custom fields"),
+    }
+    #: never carried (secrets and session data)
+    _CU_SECRET = {"password": "password hash", "salt": "password salt", "token": "login/reset token",
+                  "code": "password reset code", "cart": "saved cart (session data)",
+                  "wishlist": "wishlist (session data)", "ip": "IP address (personal data)"}
+    _A_SPEC = {
+        "address_id": ("extra:opencart.address_id", "the default address's id; further addresses -> "
+                                                    "extra:opencart.address_<n> (JSON)"),
+        "customer_id": ("(key)", "links the address to its customer"),
+        "firstname": ("extra:opencart.address_first_name", "only when it differs from the customer's"),
+        "lastname": ("extra:opencart.address_last_name", "only when it differs from the customer's"),
+        "company": ("customers.company", ""), "address_1": ("customers.address1", ""),
+        "address_2": ("customers.address2", ""), "city": ("customers.city", ""), "postcode": ("customers.zip", ""),
+        "country_id": ("customers.country_code", "through oc_country.iso_code_2"),
+        "zone_id": ("customers.province_code", "through oc_zone (name or code -> ISO 3166-2 subdivision)"),
+        "custom_field": ("extra:opencart.address_custom_field", ""),
+    }
+
+    def _customers(self, tables, origin, issues) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+        """``oc_customer`` + ``oc_address`` (+ ``oc_country``/``oc_zone``) as canonical customers.
+
+        The default address (``oc_customer.address_id``) fills the address columns; further
+        addresses go whole to ``extra:opencart.address_<n>`` (JSON). Passwords, salts, tokens, reset
+        codes, carts, wishlists and IPs are never carried (one warning, counted in the loss table)."""
+        C = tables["customer"].reset_index(drop=True)
+        cfile = origin["customer"]
+        if "customer_id" not in C.columns:
+            raise InputError("the column 'customer_id' is missing in oc_customer", file=cfile, column="customer_id")
+        C = C.apply(lambda col: col.fillna("").astype(str).str.strip())
+        cid = C["customer_id"]
+        dup = cid.duplicated(keep="first")
+        for x in cid[dup]:
+            issues.append(issue("error", cfile, None, "customer_id", "duplicate_customer",
+                                f"customer {x} appears again in oc_customer; the later row was dropped"))
+        K = C[~dup].reset_index(drop=True)
+        kid = K["customer_id"]
+        g = lambda c: get_col(K, c)  # noqa: E731
+        first, last = _decode(g("firstname")).str.strip(), _decode(g("lastname")).str.strip()
+        email = _decode(g("email")).str.strip()
+        for x in kid[email == ""]:
+            issues.append(issue("warning", cfile, None, "email", "missing_email",
+                                f"customer {x} has no e-mail (Shopify identifies customers by it)",
+                                "add the e-mail before importing"))
+        secret = [c for c in self._CU_SECRET if c in C.columns]
+        n_secret = {c: int((C[c] != "").sum()) for c in secret}
+        if sum(n_secret.values()):
+            issues.append(issue("warning", cfile, None, "password", "passwords_dropped",
+                                "passwords and session data are never carried; non-empty values dropped: "
+                                + ", ".join(f"{c} {n}" for c, n in n_secret.items() if n),
+                                "customers set a new password with 'Forgot your password?' (Shopify: send account "
+                                "invites)"))
+        for x in kid[g("status") == "0"]:
+            issues.append(issue("warning", cfile, None, "status", "inactive_customer",
+                                f"customer {x} is disabled in OpenCart (status 0); the target may import it as a "
+                                f"normal customer (the flag is in extra:opencart.status)",
+                                "disable or delete the account after the import if needed"))
+        raw = g("date_added").replace("0000-00-00 00:00:00", "")
+        created = pd.to_datetime(raw.where(raw != "", None), errors="coerce", format="mixed")
+        for x, v in zip(kid[created.isna() & (raw != "")], raw[created.isna() & (raw != "")]):
+            issues.append(issue("warning", cfile, None, "date_added", "bad_date",
+                                f"customer {x}: {v!r} is not a date; left empty"))
+        nl = g("newsletter")
+        cust = pd.DataFrame({
+            "customer_id": kid, "email": none_if_empty(email), "first_name": none_if_empty(first),
+            "last_name": none_if_empty(last), "phone": none_if_empty(g("telephone")),
+            "accepts_email_marketing": pd.Series([True if v == "1" else False if v == "0" else None for v in nl],
+                                                 dtype=object),
+            "created_at": created.dt.tz_localize("UTC"), "source_id": kid,
+        })
+        for col in ("company", "address1", "address2", "city", "province_code", "country_code", "zip"):
+            cust[col] = pd.Series([None] * len(cust), dtype=object)
+        keep_extra = [c for c in K.columns if c not in self._CU_SPEC and c not in self._CU_SECRET]
+        ex = [extra_columns(K, {c: c for c in keep_extra + ["status"]}, entity="customer", ids=kid,
+                            namespace=self.name)]
+        cf = g("custom_field")
+        ex.append(extra_rows(kid, cf.where(~cf.isin(["[]", "{}"]), ""), "customer", self.name, "custom_field", "json"))
+        loss = []
+        spec = {c: self._CU_SPEC[c] for c in K.columns if c in self._CU_SPEC}
+        spec.update({c: ("", f"{self._CU_SECRET[c]}: never carried") for c in secret})
+        loss += loss_rows(cfile, C, spec, dropped_rows=dup, default="extra:opencart.{col}")
+        for r in loss:
+            r["column"] = "customer." + r["column"]
+        if "address" in tables:
+            ex.append(self._addresses(tables, origin, cust, first, last, K, issues, loss))
+        else:
+            for x in kid[~g("address_id").isin(["", "0"])]:
+                issues.append(issue("warning", cfile, None, "address_id", "address_missing",
+                                    f"customer {x} has a default address but the dump has no oc_address table"))
+        return cust, concat_extra(ex), loss
+
+    def _addresses(self, tables, origin, cust, first, last, K, issues, loss) -> pd.DataFrame:
+        A = tables["address"].apply(lambda col: col.fillna("").astype(str).str.strip()).reset_index(drop=True)
+        afile = origin["address"]
+        for c in self._A_SPEC:
+            if c not in A.columns:
+                A[c] = ""
+        for c in ("firstname", "lastname", "company", "address_1", "address_2", "city", "postcode"):
+            A[c] = _decode(A[c]).str.strip()
+        kid = K["customer_id"]
+        known = A["customer_id"].isin(set(kid))
+        for r in A[~known].itertuples():
+            issues.append(issue("warning", afile, None, "customer_id", "address_unknown_customer",
+                                f"address {r.address_id} belongs to customer {r.customer_id or '(none)'}, who is not "
+                                f"in oc_customer; it was not migrated"))
+        A = A[known].copy()
+        A["_id"] = pd.to_numeric(A["address_id"], errors="coerce")
+        A = A.sort_values(["_id", "address_id"], kind="stable")
+        default = dict(zip(kid, get_col(K, "address_id")))
+        A["_default"] = [default.get(c) == a for c, a in zip(A["customer_id"], A["address_id"])]
+        has_default = set(A.loc[A["_default"], "customer_id"])
+        for c in kid:
+            if c not in has_default and (A["customer_id"] == c).any():
+                pick = A.index[A["customer_id"] == c][0]
+                A.loc[pick, "_default"] = True
+                d = default.get(c, "")
+                issues.append(issue("warning", afile, None, "address_id", "default_address_missing",
+                                    f"customer {c}: default address {d or '(none)'} is not among the customer's "
+                                    f"addresses; address {A.loc[pick, 'address_id']} is used"))
+            elif c not in has_default and default.get(c, "") not in ("", "0"):
+                issues.append(issue("warning", afile, None, "address_id", "address_missing",
+                                    f"customer {c}: default address {default[c]} is not in oc_address"))
+        countries, zones = {}, {}
+        if "country" in tables:
+            CT = tables["country"]
+            countries = {i.strip(): (iso.strip(), html.unescape(n).strip()) for i, iso, n in
+                         zip(CT["country_id"], get_col(CT, "iso_code_2"), get_col(CT, "name"))}
+        if "zone" in tables:
+            Z = tables["zone"]
+            zones = {i.strip(): (html.unescape(n).strip(), code.strip()) for i, n, code in
+                     zip(Z["zone_id"], get_col(Z, "name"), get_col(Z, "code"))}
+        row_of = {c: i for i, c in enumerate(cust["customer_id"])}
+        fn, ln = dict(zip(kid, first)), dict(zip(kid, last))
+        extra = []
+        D = A[A["_default"]]
+        for a in D.itertuples():
+            r = row_of[a.customer_id]
+            for src, dst in (("company", "company"), ("address_1", "address1"), ("address_2", "address2"),
+                             ("city", "city"), ("postcode", "zip")):
+                cust.at[r, dst] = getattr(a, src) or None
+            cc, pcode, notes = self._place(a, countries, zones, afile, issues)
+            cust.at[r, "country_code"], cust.at[r, "province_code"] = cc, pcode
+            own = {"address_id": a.address_id,
+                   "address_first_name": a.firstname if a.firstname != fn.get(a.customer_id, "") else "",
+                   "address_last_name": a.lastname if a.lastname != ln.get(a.customer_id, "") else "",
+                   "address_custom_field": a.custom_field if a.custom_field not in ("[]", "{}") else "", **notes}
+            for k, v in own.items():
+                if v:
+                    extra.append({"entity": "customer", "entity_id": a.customer_id, "namespace": self.name,
+                                  "key": k, "value": v, "type": "json" if k == "address_custom_field" else TEXT})
+        more = A[~A["_default"]].copy()
+        more["nth"] = more.groupby("customer_id", sort=False).cumcount() + 2
+        for a in more.itertuples():
+            cc, pcode, notes = self._place(a, countries, zones, afile, issues, quiet=True)
+            cells = {k: getattr(a, k) for k in self._A_SPEC if k != "customer_id" and getattr(a, k) not in ("", "[]")}
+            cells.update({k: v for k, v in (("country_code", cc), ("province_code", pcode)) if v})
+            extra.append({"entity": "customer", "entity_id": a.customer_id, "namespace": self.name,
+                          "key": f"address_{a.nth}", "value": json.dumps(cells, ensure_ascii=False), "type": "json"})
+        spec = {c: self._A_SPEC[c] for c in tables["address"].columns if c in self._A_SPEC}
+        rows = loss_rows(afile, tables["address"], spec, dropped_rows=pd.Series(~known.to_numpy()),
+                          default="extra:opencart.address_<n> (JSON)")
+        for r in rows:
+            r["column"] = "address." + r["column"]
+        loss += rows
+        for key in ("country", "zone"):
+            if key in tables:
+                for c in tables[key].columns:
+                    ne = int((tables[key][c].astype(str) != "").sum())
+                    loss.append({"file": origin[key], "column": f"{key}.{c}", "became": "(lookup)", "non_empty": ne,
+                                 "dropped": 0, "note": "ISO codes of the addresses' countries and zones"})
+        return pd.DataFrame(extra, columns=["entity", "entity_id", "namespace", "key", "value", "type"])
+
+    @staticmethod
+    def _place(a, countries, zones, afile, issues, quiet=False) -> tuple[str | None, str | None, dict]:
+        """ISO country code and province code of an address row, and the names kept in extra."""
+        notes = {}
+        cc = None
+        cid = a.country_id
+        if cid not in ("", "0"):
+            if cid in countries:
+                iso, name = countries[cid]
+                cc, _how = country_code(iso) if iso else country_code(name) if name else (None, "empty")
+                if cc is None:
+                    notes["address_country"] = name or iso
+                    if not quiet:
+                        issues.append(issue("warning", afile, None, "country_id", "unknown_country",
+                                            f"address {a.address_id}: country {name or iso!r} (iso_code_2 {iso!r}) "
+                                            f"is not an ISO 3166 country; the country code was left empty"))
+            else:
+                notes["address_country_id"] = cid
+                if not quiet:
+                    issues.append(issue("warning", afile, None, "country_id", "unknown_country",
+                                        f"address {a.address_id}: country_id {cid} is not in oc_country; the country "
+                                        f"code was left empty", "include oc_country in the dump"))
+        pcode = None
+        zid = a.zone_id
+        if zid not in ("", "0"):
+            if zid in zones:
+                zname, zcode = zones[zid]
+                pcode = (province_code(cc, zname) or province_code(cc, zcode)) if cc else None
+                if pcode is None:
+                    notes["address_zone"] = zname or zcode
+                    if not quiet:
+                        issues.append(issue("warning", afile, None, "zone_id", "unknown_state",
+                                            f"address {a.address_id}: zone {zname!r} ({zcode}) is not an ISO 3166-2 "
+                                            f"subdivision of {cc or 'an unknown country'}; the province code was left "
+                                            f"empty (the name is kept in extra:opencart.address_zone)"))
+            else:
+                notes["address_zone_id"] = zid
+                if not quiet:
+                    issues.append(issue("warning", afile, None, "zone_id", "unknown_zone",
+                                        f"address {a.address_id}: zone_id {zid} is not in oc_zone; the province code "
+                                        f"was left empty (the id is kept in extra:opencart.address_zone_id)",
+                                        "include oc_zone in the dump, or set the province after the import"))
+        return cc, pcode, notes
+
     def _loss(self, tables, origin) -> list[dict]:
         became = {
             "product": {"product_id": "products.product_id, products.source_id", "model": "variants.sku (when sku is empty), extra:opencart.model",
@@ -627,6 +898,8 @@ class OpenCartAdapter(Adapter):
                   "attribute_description", "product_attribute"}
         out = []
         for key, df in tables.items():
+            if key in CUSTOMER_TABLES:
+                continue
             file = origin[key]
             for c in df.columns:
                 ne = int((df[c].astype(str) != "").sum())
