@@ -844,6 +844,115 @@ def mapping_option_name(mapping, attribute: str) -> str:
 
 
 # =================================================================================================
+# shared reader steps: grouped products, final variant ids
+# =================================================================================================
+
+def fold_grouped(frames: dict, gset: set, gcoll: pd.DataFrame, gm: pd.DataFrame,
+                 handle_of: pd.Series) -> dict:
+    """Grouped products become collections (mapping rules 1.6).
+
+    Parameters
+    ----------
+    frames : dict
+        ``products``, ``variants``, ``images``, ``members``, ``collections`` and ``extra`` frames.
+    gset : set
+        The product ids of the grouped products.
+    gcoll : pd.DataFrame
+        One collection row per grouped product.
+    gm : pd.DataFrame
+        Their members (``collection_id``, ``product_id``, ``position``).
+    handle_of : pd.Series
+        Grouped product id -> its collection's id.
+
+    Returns
+    -------
+    dict
+        The same keys: the grouped products dropped from products, variants, images and
+        members (members renumbered), their collections added (a collection left without
+        members is dropped), their extra rows moved to the collection. ``extra`` is changed
+        in place, as it was in the readers.
+    """
+    f = dict(frames)
+    for k in ("products", "variants", "images", "members"):
+        f[k] = f[k][~f[k]["product_id"].isin(gset)]
+    members = f["members"]
+    members["position"] = members.groupby("collection_id", sort=False).cumcount() + 1
+    collections = pd.concat([f["collections"], gcoll], ignore_index=True)
+    f["collections"] = collections[collections["collection_id"].isin(set(members["collection_id"]))
+                                   | collections["collection_id"].isin(set(gcoll["collection_id"]))]
+    f["members"] = pd.concat([members, gm], ignore_index=True)
+    extra = f["extra"]
+    ge = extra["entity_id"].isin(gset) & (extra["entity"] == "product")
+    extra.loc[ge, "entity"] = "collection"
+    extra.loc[ge, "entity_id"] = extra.loc[ge, "entity_id"].map(handle_of)
+    return f
+
+
+def final_variant_ids(variants: pd.DataFrame, variant_options: pd.DataFrame,
+                      extra: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Variant ids become ``<product_id>#<position>`` (mapping rules 1.2).
+
+    Parameters
+    ----------
+    variants, variant_options, extra : pd.DataFrame
+        The reader's frames; ``variants`` and ``extra`` are changed in place.
+
+    Returns
+    -------
+    tuple of pd.DataFrame
+        ``variants``, ``variant_options`` and ``extra`` with the new ids; option and extra
+        rows of an unknown variant are dropped.
+    """
+    newid = variants["product_id"].astype("str") + "#" + variants["position"].astype("str")
+    idmap = pd.Series(newid.to_numpy(), index=variants["variant_id"].to_numpy())
+    variants["variant_id"] = newid.to_numpy()
+    variant_options["variant_id"] = lookup(variant_options["variant_id"], idmap.index, idmap)
+    variant_options = variant_options[variant_options["variant_id"].notna()]
+    ve_ = extra["entity"] == "variant"
+    extra.loc[ve_, "entity_id"] = lookup(extra.loc[ve_, "entity_id"], idmap.index, idmap)
+    extra = extra[extra["entity_id"].notna()]
+    return variants, variant_options, extra
+
+
+def suffix_repeats(sku: pd.Series, dup, taken: set, *, fold=None, strip: bool = False) -> dict:
+    """New SKUs ``<sku>-2``, ``<sku>-3``, ... for repeated SKUs (the first free one, in row order).
+
+    Parameters
+    ----------
+    sku : pd.Series
+        The SKUs, in row order.
+    dup : array-like of bool
+        The rows to rename (the repeats).
+    taken : set
+        The keys in use (not changed); each new SKU's key is added to a copy.
+    fold : callable, optional
+        A candidate's key (``str.lower`` for a case-insensitive shop); default the SKU itself.
+    strip : bool
+        Strip white space from the old SKU first.
+
+    Returns
+    -------
+    dict
+        Row position -> ``(old, new)``. Loops over the repeats only (few), not every row.
+    """
+    taken = set(taken)
+    count: dict[str, int] = {}  # last suffix tried per SKU: everything up to it is taken
+    out = {}
+    for i in np.flatnonzero(np.asarray(dup)):
+        old = str(sku.iat[i])
+        if strip:
+            old = old.strip()
+        n = count.get(old, 1) + 1
+        while (fold(f"{old}-{n}") if fold else f"{old}-{n}") in taken:
+            n += 1
+        new = f"{old}-{n}"
+        count[old] = n
+        taken.add(fold(new) if fold else new)
+        out[int(i)] = (old, new)
+    return out
+
+
+# =================================================================================================
 # writing
 # =================================================================================================
 

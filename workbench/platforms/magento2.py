@@ -53,7 +53,8 @@ from .csvio import read_table
 from ._common import (ATTR_NS, arrow_strings, attr_key, collections_from_paths, concat_extra, concat_results,
                       map_keys, none_if_empty, str_series, to_numeric,
                       extra_rows, extra_wide, fmt_money, isin, issue, issues_for, lookup, mapping_option,
-                      mapping_option_name, money, rename_headers, slugify_series, split_list, unique_handles)
+                      mapping_option_name, money, rename_headers, slugify_series, split_list, unique_handles,
+                      fold_grouped, final_variant_ids, suffix_repeats)
 
 __all__ = ["Magento2Adapter", "IMPORT_COLUMNS"]
 
@@ -814,28 +815,14 @@ class Magento2Adapter(Adapter):
                                      "note": f"{what} of grouped products (they became collections)"})
             # members of a grouped product are sold through it: published even if not visible alone
             products.loc[isin(products["product_id"], gm["product_id"]), "published"] = True
-            products = products[~products["product_id"].isin(gset)]
-            variants = variants[~variants["product_id"].isin(gset)]
-            images = images[~images["product_id"].isin(gset)]
-            members = members[~members["product_id"].isin(gset)]
-            members["position"] = members.groupby("collection_id", sort=False).cumcount() + 1
-            collections = pd.concat([collections, gcoll], ignore_index=True)
-            collections = collections[collections["collection_id"].isin(set(members["collection_id"]))
-                                      | collections["collection_id"].isin(set(gcoll["collection_id"]))]
-            members = pd.concat([members, gm], ignore_index=True)
-            ge = extra["entity_id"].isin(gset) & (extra["entity"] == "product")
-            extra.loc[ge, "entity"] = "collection"
-            extra.loc[ge, "entity_id"] = extra.loc[ge, "entity_id"].map(pd.Series(gh.to_numpy(), index=prid[gmask].to_numpy()))
+            f = fold_grouped({"products": products, "variants": variants, "images": images, "members": members,
+                              "collections": collections, "extra": extra}, gset, gcoll, gm,
+                             pd.Series(gh.to_numpy(), index=prid[gmask].to_numpy()))
+            products, variants, images = f["products"], f["variants"], f["images"]
+            members, collections, extra = f["members"], f["collections"], f["extra"]
 
         # ---- final variant ids: <product_id>#<position> ---------------------------------------------
-        newid = variants["product_id"].astype("str") + "#" + variants["position"].astype("str")
-        idmap = pd.Series(newid.to_numpy(), index=variants["variant_id"].to_numpy())
-        variants["variant_id"] = newid.to_numpy()
-        vopt["variant_id"] = lookup(vopt["variant_id"], idmap.index, idmap)
-        vopt = vopt[vopt["variant_id"].notna()]
-        ve_ = extra["entity"] == "variant"
-        extra.loc[ve_, "entity_id"] = lookup(extra.loc[ve_, "entity_id"], idmap.index, idmap)
-        extra = extra[extra["entity_id"].notna()]
+        variants, vopt, extra = final_variant_ids(variants, vopt, extra)
 
         product_options = pd.DataFrame({"product_id": ax["product_id"].array, "position": ax["position"].array,
                                         "name": ax["oname"].array})
@@ -990,23 +977,10 @@ def _unique_skus(sku: pd.Series) -> tuple[pd.Series, list[tuple[int, str, str]]]
     dup = sku.duplicated(keep="first").to_numpy()
     if not dup.any():
         return sku, []
-    taken = set(sku)
+    renames = suffix_repeats(sku, dup, set(sku))
     vals = sku.to_numpy(dtype=object).copy()
-    count: dict[str, int] = {}
-    changed = []
-    for i in np.flatnonzero(dup):
-        old = vals[i]
-        n = count.get(old, 1)
-        while True:
-            n += 1
-            new = f"{old}-{n}"
-            if new not in taken:
-                break
-        count[old] = n
-        taken.add(new)
-        vals[i] = new
-        changed.append((int(i), old, new))
-    return pd.Series(vals, index=sku.index, dtype=object), changed
+    vals[list(renames)] = np.array([new for _, new in renames.values()], dtype=object)
+    return pd.Series(vals, index=sku.index, dtype=object), [(i, old, new) for i, (old, new) in renames.items()]
 
 
 def _group_join(keys: pd.Series, values: pd.Series, sep: str) -> pd.Series:

@@ -44,7 +44,7 @@ from ._common import (ATTR_NS, arrow_strings, attr_key, collections_from_paths, 
                       first_item, merge_codes, str_series, to_numeric,
                       extra_rows, extra_wide, fmt_money, isin, issue, issues_for, join_list, lookup,
                       mapping_headers, mapping_option, mapping_option_name, money, normalise_list, slugify_series,
-                      split_list, unique_handles)
+                      split_list, unique_handles, fold_grouped, final_variant_ids, suffix_repeats)
 from .csvio import read_table
 
 __all__ = ["WooCommerceAdapter", "EXPORT_COLUMNS"]
@@ -723,29 +723,14 @@ class WooCommerceAdapter(Adapter):
                 if ne:
                     loss.append({"file": file, "column": col, "became": "", "non_empty": ne, "dropped": ne,
                                  "note": f"{what} of grouped products (they became collections)"})
-            products = products[~products["product_id"].isin(gset)]
-            variants = variants[~variants["product_id"].isin(gset)]
-            images = images[~images["product_id"].isin(gset)]
-            members = members[~members["product_id"].isin(gset)]
-            members["position"] = members.groupby("collection_id", sort=False).cumcount() + 1
-            collections = pd.concat([collections, gcoll], ignore_index=True)
-            collections = collections[collections["collection_id"].isin(set(members["collection_id"]))
-                                      | collections["collection_id"].isin(set(gcoll["collection_id"]))]
-            members = pd.concat([members, gm], ignore_index=True)
-            ge = extra["entity_id"].isin(gset) & (extra["entity"] == "product")
-            extra.loc[ge, "entity"] = "collection"
-            extra.loc[ge, "entity_id"] = extra.loc[ge, "entity_id"].map(
-                pd.Series(gh.to_numpy(), index=gid.to_numpy()))
+            f = fold_grouped({"products": products, "variants": variants, "images": images, "members": members,
+                              "collections": collections, "extra": extra}, gset, gcoll, gm,
+                             pd.Series(gh.to_numpy(), index=gid.to_numpy()))
+            products, variants, images = f["products"], f["variants"], f["images"]
+            members, collections, extra = f["members"], f["collections"], f["extra"]
 
         # ---- final variant ids: <product_id>#<position> (mapping rules 1.2) ---------------------
-        newid = variants["product_id"].astype("str") + "#" + variants["position"].astype("str")
-        idmap = pd.Series(newid.to_numpy(), index=variants["variant_id"].to_numpy())
-        variants["variant_id"] = newid.to_numpy()
-        variant_options["variant_id"] = lookup(variant_options["variant_id"], idmap.index, idmap)
-        variant_options = variant_options[variant_options["variant_id"].notna()]
-        ve_ = extra["entity"] == "variant"
-        extra.loc[ve_, "entity_id"] = lookup(extra.loc[ve_, "entity_id"], idmap.index, idmap)
-        extra = extra[extra["entity_id"].notna()]
+        variants, variant_options, extra = final_variant_ids(variants, variant_options, extra)
         vcols = ["variant_id", "product_id", "position", "sku", "barcode", "price", "compare_at_price", "cost",
                  "weight", "weight_unit", "inventory_quantity", "inventory_policy", "requires_shipping", "taxable",
                  "image_src", "source_id"]
@@ -1189,24 +1174,14 @@ def _sku_key(s: pd.Series) -> pd.Series:
 def _suffixed(sku: pd.Series, key: pd.Series, dup: pd.Series) -> dict:
     """Row position -> (old SKU, new SKU) for the repeats ``dup``: the first free ``<sku>-<n>``
     (n = 2, 3, ...) in row order, free meaning not used by any other SKU (case-insensitive)."""
-    taken = set(key[key != ""])
-    out = {}
-    for i in np.flatnonzero(dup.to_numpy()):  # only the repeats (few), not every row
-        old = str(sku.iat[i]).strip()
-        k = 2
-        while f"{old}-{k}".lower() in taken:
-            k += 1
-        new = f"{old}-{k}"
-        taken.add(new.lower())
-        out[int(i)] = (old, new)
-    return out
+    return suffix_repeats(sku, dup, set(key[key != ""]), fold=str.lower, strip=True)
 
 
 def _unique_skus(both: pd.DataFrame) -> tuple[pd.DataFrame, list]:
     """WooCommerce keeps one product or variation per SKU (its importer skips or merges a repeat):
     the second and later rows with an SKU already used get ``<sku>-2``, ``<sku>-3``, ... (the first
     free one, in file order, so the result is deterministic); a renamed variable parent's variations
-    follow it (``Parent``). Private helper (``_common`` is shared and not touched here). Returns
+    follow it (``Parent``); the suffixes come from ``_common.suffix_repeats``. Returns
     the frame and ``(row, "SKU", old, new, name)`` per change. Column-wise except for the repeats."""
     key = _sku_key(both["SKU"])
     dup = (key != "") & key.duplicated(keep="first")
