@@ -85,3 +85,103 @@ def test_missing_productcode(tmp_path):
     with pytest.raises(InputError) as exc:
         platforms.get("volusion").read([f])
     assert exc.value.row == 2 and exc.value.column == "productcode"
+
+
+# ---- Customers export ----------------------------------------------------------------------------
+# Header verbatim from a real store's Volusion Customers export (60 columns, header unquoted, every
+# data field quoted); the rows are invented (example.com). Worked out by hand:
+#   customerid 0 = Volusion's own "ROITracker" row (no @, no name, no phone) -> dropped, 1 warning;
+#   101 Jane Doe, IL / United States, subscriber Y, created 3/1/2019 8:05:00 PM;
+#   102 Pierre Exemple, "Ontario" / "Canada" -> ON / CA, subscriber N, news3 Y, note, company;
+#   103 admin (accesskey A, issuperadmin Y), country "US", no created date -> 1 admin_account warning;
+#   104 Alex Sample, United Kingdom -> GB, no state, subscriber empty -> None.
+# => 4 customers.
+CUST = D / "Customers.csv"
+
+
+@pytest.fixture(scope="module")
+def cust():
+    return platforms.get("volusion").read([CUST])
+
+
+def test_customers_fixture_real_header_every_field_quoted():
+    lines = CUST.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("customerid,accesskey,firstname,lastname,companyname,billingaddress1")
+    assert lines[0].endswith("restrictedfreeshipping,createddate") and lines[0].count(",") == 59
+    assert all(x.startswith('"') and x.endswith('"') and x.count('","') == 59 for x in lines[1:])
+
+
+def test_customers_counts_and_values(cust):
+    c = cust.catalog.customers.set_index("customer_id")
+    assert list(c.index) == ["101", "102", "103", "104"]
+    assert "products" not in cust.catalog.counts() or cust.catalog.counts()["products"] == 0
+    assert c.loc["101", "email"] == "jane.doe@example.com"
+    assert (c.loc["101", "first_name"], c.loc["101", "last_name"]) == ("Jane", "Doe")
+    assert (c.loc["101", "province_code"], c.loc["101", "country_code"], c.loc["101", "zip"]) == ("IL", "US", "62701")
+    assert (c.loc["101", "address1"], c.loc["101", "address2"], c.loc["101", "city"]) == \
+        ("123 Example Street", "Apt 4", "Springfield")
+    assert c.loc["101", "phone"] == "5555550101"
+    assert c.loc["101", "accepts_email_marketing"] is True or c.loc["101", "accepts_email_marketing"] == True  # noqa: E712
+    assert str(c.loc["101", "created_at"]) == "2019-03-01 20:05:00+00:00"
+    assert (c.loc["102", "province_code"], c.loc["102", "country_code"]) == ("ON", "CA")
+    assert c.loc["102", "company"] == "Exemple Widgets Inc." and c.loc["102", "note"] == "Prefers phone calls"
+    assert c.loc["102", "accepts_email_marketing"] == False  # noqa: E712
+    assert c.loc["103", "country_code"] == "US" and c["created_at"].isna()["103"]
+    assert c.loc["104", "country_code"] == "GB" and c["province_code"].isna()["104"]
+    assert c["accepts_email_marketing"].isna()["104"]
+    assert c.loc["101", "source_id"] == "101"
+
+
+def test_customers_issues_and_extra(cust):
+    assert cust.issues.groupby("check").size().to_dict() == {"empty_customer": 1, "admin_account": 1}
+    e = cust.catalog.extra
+    assert set(e["entity"]) == {"customer"} and set(e["namespace"]) == {"volusion"}
+    kv = {(r.entity_id, r.key): r.value for r in e.itertuples()}
+    assert kv[("102", "newsletters")] == "3" and ("101", "newsletters") not in kv
+    assert kv[("103", "accesskey")] == "A" and kv[("101", "lastmodified")] == "3/2/2019 9:15:00 AM"
+    loss = cust.loss.set_index("column")
+    assert len(loss) == 60
+    assert loss.loc["emailaddress", "became"] == "customers.email" and loss.loc["emailaddress", "dropped"] == 1
+    assert loss.loc["news3", "became"] == "extra:volusion.newsletters"
+
+
+def test_customers_secrets_never_carried(tmp_path):
+    lines = CUST.read_text(encoding="utf-8").splitlines()
+    f = tmp_path / "Customers.csv"
+    # the API/other exports can carry a password column: add one (and a hash) to the real header
+    body = [lines[0] + ",password,passwordhash"] + [x + ',"hunter2-invented","abc123"' for x in lines[1:]]
+    f.write_text("\n".join(body) + "\n", encoding="utf-8")
+    r = platforms.get("volusion").read([f])
+    assert r.issues.groupby("check").size().to_dict()["secrets_dropped"] == 1
+    assert (r.issues["check"] == "secrets_dropped").sum() == 1
+    loss = r.loss.set_index("column")
+    assert loss.loc["password", "became"] == "" and loss.loc["password", "dropped"] == 5
+    assert loss.loc["passwordhash", "dropped"] == 5
+    for frame in (r.catalog.customers, r.catalog.extra):
+        text = frame.astype(str).to_csv()
+        assert "hunter2" not in text and "abc123" not in text and "password" not in text
+
+
+def test_products_and_customers_together():
+    r = platforms.get("volusion").read(ALL + [CUST])
+    c = r.catalog.counts()
+    assert (c["products"], c["variants"], c["customers"]) == (3, 5, 4)
+    assert {"product", "customer"} <= set(r.catalog.extra["entity"])
+
+
+def test_migration_to_shopify_writes_customers(tmp_path):
+    import csv
+    from workbench.migration import run_migration
+    out = tmp_path / "out"
+    res = run_migration("volusion", "shopify", [str(p) for p in ALL + [CUST]], out)
+    f = out / "customers.csv"
+    assert f in [Path(x) for x in res.import_files] or f.exists()
+    rows = list(csv.DictReader(f.open(encoding="utf-8-sig", newline="")))
+    assert [r["Email"] for r in rows] == ["jane.doe@example.com", "pierre.exemple@example.com",
+                                          "admin@example.com", "alex.sample@example.com"]
+    jane = rows[0]
+    assert (jane["First Name"], jane["Last Name"]) == ("Jane", "Doe")
+    assert jane["Accepts Email Marketing"] == "yes" and rows[1]["Accepts Email Marketing"] == "no"
+    assert any(v == "IL" for v in jane.values()) and any(v == "ON" for v in rows[1].values())
+    assert any(v == "CA" for v in rows[1].values()) and any(v == "GB" for v in rows[3].values())
+    assert "hunter2" not in f.read_text(encoding="utf-8")

@@ -1,5 +1,5 @@
 """Volusion: the admin "Products" export, with its Options, OptionCategories and Categories exports
-when given (source only).
+when given, and the "Customers" export (source only).
 
 Every variant is a product row of its own: a child row has ``ischildofproductcode`` = its parent's
 ``productcode`` and carries its option value(s) only in its name (``<parent name> - Aluminum``).
@@ -18,12 +18,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..countries import country_code, country_name, province_code
 from ..errors import InputError
 from ..mapping import Mapping
 from . import register
 from .base import Adapter, ReadResult
 from .csvio import read_table
-from ._common import (MONEY, collections_from_paths, concat_extra, extra_columns, finish, flag_repeats, issue,
+from ._common import (MONEY, collections_from_paths, concat_extra, extra_columns, extra_rows, finish, flag_repeats,
+                      issue,
                       loss_rows, none_if_empty, scan_values, slugify_series, split_items, to_bool, to_float, to_int,
                       to_money, unique_handles)
 
@@ -59,24 +61,64 @@ _MAPPED = {
 }
 
 
+# Customers export (header of a real store's export: customerid, accesskey, firstname, ... createddate)
+_CU_MAPPED = {
+    "customerid": ("customers.customer_id, customers.source_id", "the e-mail when empty"),
+    "emailaddress": ("customers.email", "a value without '@' (Volusion's own 'ROITracker' row) is not an e-mail"),
+    "firstname": ("customers.first_name", ""),
+    "lastname": ("customers.last_name", ""),
+    "companyname": ("customers.company", ""),
+    "billingaddress1": ("customers.address1", ""),
+    "billingaddress2": ("customers.address2", ""),
+    "city": ("customers.city", ""),
+    "state": ("customers.province_code", "name or code -> ISO 3166-2 code without the country prefix"),
+    "postalcode": ("customers.zip", ""),
+    "country": ("customers.country_code", "country name or code -> ISO alpha-2"),
+    "phonenumber": ("customers.phone", ""),
+    "emailsubscriber": ("customers.accepts_email_marketing", "Y/N; empty = not known"),
+    "customer_notes": ("customers.note", ""),
+    "createddate": ("customers.created_at", "US date, read as UTC"),
+}
+_NEWS = re.compile(r"^news\d+$")
+#: column names never carried (passwords and other secrets); only counted in the loss table
+_SECRET = re.compile(r"pass(word|wd)|pwd|secret|token|hash|salt|security_?(question|answer)|credit_?card|cardnum|"
+                     r"\bcvv|^cc_?num", re.I)
+_US_DATE = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y")
+
+
+def _us_dates(raw: pd.Series) -> pd.Series:
+    """US dates (``3/20/2018 10:40:00 AM``; date only; 24 h) as UTC timestamps; others NaT."""
+    raw = raw.fillna("").astype(str).str.strip()
+    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    for fmt in _US_DATE:
+        todo = out.isna() & (raw != "")
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(raw[todo], format=fmt, errors="coerce")
+    return out.dt.tz_localize("UTC")
+
+
 def _norm(frame: pd.DataFrame) -> pd.DataFrame:
     """Lower-case header names (the API spells them in CamelCase with ``p.`` prefixes)."""
-    return frame.rename(columns={c: re.sub(r"^(p|pe|pd)\.", "", str(c).strip(), flags=re.I).lower()
+    return frame.rename(columns={c: re.sub(r"^(p|pe|pd|c)\.", "", str(c).strip(), flags=re.I).lower()
                                  for c in frame.columns})
 
 
 class VolusionAdapter(Adapter):
-    """Volusion Products export (+ Options, OptionCategories, Categories exports)."""
+    """Volusion Products export (+ Options, OptionCategories, Categories exports) and Customers export."""
 
     name = "volusion"
     label = "Volusion"
     can_write = False
     reads = {"products": "Products export (Products.csv)", "options": "Options.csv",
-             "option_categories": "OptionCategories.csv", "categories": "Categories.csv"}
+             "option_categories": "OptionCategories.csv", "categories": "Categories.csv",
+             "customers": "Customers export (Customers.csv)"}
     weight_unit = "lb"
 
     def _classify(self, t) -> str:
         cols = set(_norm(t.frame).columns)
+        if "customerid" in cols and "emailaddress" in cols:
+            return "customers"
         if "productcode" in cols:
             return "products"
         if "optioncatid" in cols and "optionsdesc" in cols:
@@ -87,7 +129,8 @@ class VolusionAdapter(Adapter):
             return "option_categories"
         raise InputError("not a Volusion export this adapter knows (Products with 'productcode', Options with "
                          "'optioncatid', OptionCategories with 'optioncategoriesdesc', Categories with "
-                         "'categoryid'/'categoryname')", file=t.path, row=1)
+                         "'categoryid'/'categoryname', Customers with 'customerid'/'emailaddress')",
+                         file=t.path, row=1)
 
     def read(self, paths, *, mapping=None) -> ReadResult:
         paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
@@ -101,8 +144,22 @@ class VolusionAdapter(Adapter):
                 raise InputError(f"two Volusion {k} exports were given; give one", file=p)
             tables[k] = t
             issues.extend(t.warnings)
-        if "products" not in tables:
-            raise InputError("the Volusion Products export (with a 'productcode' column) is missing")
+        if "products" not in tables and "customers" not in tables:
+            raise InputError("the Volusion Products export (with a 'productcode' column) or Customers export "
+                             "(with 'customerid' and 'emailaddress') is missing")
+        frames: dict = {}
+        loss: list[dict] = []
+        if "products" in tables:
+            frames, loss = self._read_products(tables, mapping, issues)
+        if "customers" in tables:
+            customers, cextra = self._read_customers(tables["customers"], mapping, issues, loss)
+            frames["customers"] = customers
+            frames["extra"] = concat_extra([x for x in (frames.get("extra"), cextra) if x is not None])
+        return finish(self.name, [tt.path for tt in tables.values()], frames, loss, issues)
+
+    # ------------------------------------------------------------------------------------------
+    def _read_products(self, tables, mapping, issues: list) -> tuple[dict, list]:
+        """The Products export (+ lookups) as canonical frames and its loss rows."""
         t = tables["products"]
         file = t.path
         F = _norm(mapping.rename_headers(t.frame)).reset_index(drop=True)
@@ -345,7 +402,123 @@ class VolusionAdapter(Adapter):
         frames = {"products": products, "product_options": product_options, "variants": variants,
                   "variant_options": variant_options, "images": images, "collections": collections,
                   "collection_products": collection_products, "extra": extra}
-        return finish(self.name, [tt.path for tt in tables.values()], frames, loss, issues)
+        return frames, loss
+
+    # ------------------------------------------------------------------------------------------
+    def _read_customers(self, ct, mapping, issues: list, loss: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The Customers export as canonical customers plus ``extra:volusion.*`` rows.
+
+        Passwords and other secret columns are never read (counted as dropped in the loss table, one
+        warning); ``news1``..``news20`` (the store's newsletter lists, Y/N) become one
+        ``extra:volusion.newsletters`` value listing the lists ticked Y; every other column with a value
+        goes to ``extra:volusion.<column>``. A row with no e-mail, name or phone (Volusion's internal
+        ``ROITracker`` row, customerid 0) is dropped with a warning."""
+        file = ct.path
+        K = _norm(mapping.rename_headers(ct.frame)).reset_index(drop=True)
+        K = K.apply(lambda s: s.fillna("").astype(str))
+        n = len(K)
+        lines = ct.lines(range(n)) if n else []
+        col = lambda c: (K[c] if c in K.columns else pd.Series("", index=K.index, dtype=object)).str.strip()  # noqa: E731
+        secret = [c for c in K.columns if _SECRET.search(c)]
+        n_secret = int(sum((K[c].str.strip() != "").sum() for c in secret))
+        if secret:
+            issues.append(issue("warning", file, None, ", ".join(secret), "secrets_dropped",
+                                f"{n_secret} value(s) in {', '.join(secret)} were not carried: passwords and other "
+                                f"secrets are never migrated",
+                                "customers set a new password with 'Forgot your password?' (Shopify: send "
+                                "account invites)"))
+        ids, raw_email = col("customerid"), col("emailaddress")
+        valid_email = raw_email.str.contains("@", regex=False)
+        email = raw_email.where(valid_email, "")
+        first, last, phone = col("firstname"), col("lastname"), col("phonenumber")
+        empty = ((email == "") & (first == "") & (last == "") & (phone == "")).to_numpy()
+        for pos in np.flatnonzero(empty):
+            issues.append(issue("warning", file, lines[pos], "emailaddress", "empty_customer",
+                                f"customer {ids.iloc[pos] or pos + 1} has no e-mail, name or phone "
+                                f"(e-mail cell {raw_email.iloc[pos]!r}); it was not migrated",
+                                "Volusion's own 'ROITracker' row (customerid 0) is not a customer"))
+        for pos in np.flatnonzero((~valid_email & (raw_email != "")).to_numpy() & ~empty):
+            issues.append(issue("warning", file, lines[pos], "emailaddress", "invalid_email",
+                                f"{raw_email.iloc[pos]!r} is not an e-mail address; the customer is migrated "
+                                f"without one", "add the e-mail before importing"))
+        for pos in np.flatnonzero(((email == "") & ~pd.Series(empty)).to_numpy()):
+            if raw_email.iloc[pos] == "":
+                issues.append(issue("warning", file, lines[pos], "emailaddress", "missing_email",
+                                    "the customer has no e-mail (Shopify identifies customers by e-mail or phone)",
+                                    "add the e-mail before importing"))
+        line_txt = pd.Series([str(x) for x in lines], dtype=object)
+        cid = ids.where(ids != "", email.where(email != "", "row-" + line_txt))
+        dup = cid.duplicated(keep="first").to_numpy() & ~empty
+        for pos in np.flatnonzero(dup):
+            issues.append(issue("error", file, lines[pos], "customerid", "duplicate_customer",
+                                f"customer {cid.iloc[pos]!r} appears again; this row was dropped"))
+        drop = empty | dup
+        keep = ~drop
+        admin = ((col("accesskey").str.upper() == "A") | (to_bool(col("issuperadmin")).fillna(False))).to_numpy()
+        for pos in np.flatnonzero(admin & keep):
+            issues.append(issue("warning", file, lines[pos], "accesskey", "admin_account",
+                                f"customer {cid.iloc[pos]} is a store administrator account in Volusion (accesskey "
+                                f"A / issuperadmin Y); it is migrated as an ordinary customer",
+                                "leave it out of the import if it is only a staff login"))
+        kid = cid[keep].reset_index(drop=True)
+        Kk = K[keep].reset_index(drop=True)
+        k_lines = [lines[i] for i in np.flatnonzero(keep)]
+        kc = lambda c: col(c)[keep].reset_index(drop=True)  # noqa: E731
+        # country (names or codes) and state -> province code
+        countries, provinces = [], []
+        for pos, (cn, st) in enumerate(zip(kc("country"), kc("state"))):
+            cc, how = country_code(cn) if cn else (None, "empty")
+            if how == "fuzzy":
+                issues.append(issue("warning", file, k_lines[pos], "country", "country_guessed",
+                                    f"country {cn!r} read as {country_name(cc)!r} ({cc}) by a fuzzy match",
+                                    "check the country of this customer"))
+            elif cn and cc is None:
+                issues.append(issue("warning", file, k_lines[pos], "country", "unknown_country",
+                                    f"country {cn!r} is not a country name or code pycountry knows; left empty"))
+            pcode = province_code(cc, st) if cc and st else None
+            if st and cc and pcode is None:
+                issues.append(issue("warning", file, k_lines[pos], "state", "unknown_province",
+                                    f"state {st!r} is not a province of {cc}; left empty (kept in "
+                                    f"extra:volusion.state)"))
+            countries.append(cc)
+            provinces.append(pcode)
+        raw_date = kc("createddate")
+        created = _us_dates(raw_date)
+        for pos in np.flatnonzero((created.isna() & (raw_date != "")).to_numpy()):
+            issues.append(issue("warning", file, k_lines[pos], "createddate", "bad_date",
+                                f"{raw_date.iloc[pos]!r} is not a US date (3/20/2018 10:40:00 AM); left empty"))
+        subscribed = to_bool(kc("emailsubscriber"))
+        cust = pd.DataFrame({
+            "customer_id": kid, "email": none_if_empty(email[keep]),
+            "first_name": none_if_empty(kc("firstname")), "last_name": none_if_empty(kc("lastname")),
+            "phone": none_if_empty(kc("phonenumber")),
+            "accepts_email_marketing": subscribed.astype(object).where(subscribed.notna(), None),
+            "company": none_if_empty(kc("companyname")), "address1": none_if_empty(kc("billingaddress1")),
+            "address2": none_if_empty(kc("billingaddress2")), "city": none_if_empty(kc("city")),
+            "province_code": pd.Series(provinces, dtype=object), "country_code": pd.Series(countries, dtype=object),
+            "zip": none_if_empty(kc("postalcode")), "note": none_if_empty(kc("customer_notes")),
+            "created_at": created.reset_index(drop=True), "source_id": none_if_empty(kc("customerid")),
+        })
+        # extra: the unmapped columns; news1..news20 as one list; the state when it is no province code
+        news = [c for c in K.columns if _NEWS.match(c)]
+        other = {c: c for c in K.columns if c not in _CU_MAPPED and c not in secret and c not in news}
+        yes = Kk[news].apply(lambda s: s.str.strip().str.upper().isin(("Y", "1", "YES", "TRUE")))
+        ticked = pd.Series([",".join(c[4:] for c, on in zip(news, r) if on) for r in yes.itertuples(index=False)]
+                           if news else [""] * len(Kk), dtype=object)
+        unk_state = pd.Series([st if st and p is None else "" for st, p in zip(kc("state"), provinces)], dtype=object)
+        extra = concat_extra([
+            extra_columns(Kk, other, entity="customer", ids=kid, namespace=self.name),
+            extra_rows(kid, ticked, "customer", self.name, "newsletters"),
+            extra_rows(kid, unk_state, "customer", self.name, "state"),
+        ])
+        spec = dict(_CU_MAPPED)
+        spec.update({c: ("", "never carried: customers set a new password") for c in secret})
+        spec.update({c: ("extra:volusion.newsletters", "newsletter list flags; the lists ticked Y, e.g. '1,3'")
+                     for c in news})
+        loss.extend(loss_rows(file, ct.frame.set_axis(list(K.columns), axis=1), spec, dropped_rows=pd.Series(drop),
+                              default="extra:volusion.{col}"))
+        scan_values(file, K.drop(columns=secret), table=ct, issues=issues, skip_rows=pd.Series(drop))
+        return cust, extra
 
     # ------------------------------------------------------------------------------------------
     def _option_names(self, tables, Pk, ov, issues, file, p_lines) -> pd.DataFrame:
