@@ -5,7 +5,9 @@ One ``Item Type=Product`` row per product, then its ``SKU`` rows (variants) and 
 ``[S]Size=M,[RB]Color=Red`` (the bracket is the option type: dropped, kept in extra). Images are
 numbered column groups (``Product Image File - N`` ...), categories ``;``-separated paths with ``/``
 between levels. Columns are matched by name (case-insensitive, ``[headers]`` of the mapping file
-applied first). Decisions: ``docs/mapping.md``, section BigCommerce.
+applied first). Customer exports (Bulk Edit customer template: ``Email Address``, ``First Name``,
+``Last Name``, ..., ``Address ... - N`` groups) given beside it are recognised by their header and read
+into ``customers`` (passwords never carried). Decisions: ``docs/mapping.md``, section BigCommerce.
 """
 from __future__ import annotations
 
@@ -22,11 +24,11 @@ from ..mapping import Mapping
 from . import register
 from .base import Adapter, ReadResult
 from .csvio import read_table
-from ._common import (MONEY, collections_from_paths, concat_extra, extra_columns, extra_key, finish, flag_repeats,
-                      issue, loss_rows, none_if_empty, scan_values, slugify_series, split_items, to_bool, to_float,
-                      to_int, to_money, unique_handles)
+from ._common import (MONEY, collections_from_paths, concat_extra, concat_results, extra_columns, extra_key,
+                      extra_rows, finish, flag_repeats, issue, loss_rows, none_if_empty, scan_values, slugify_series,
+                      split_items, to_bool, to_float, to_int, to_money, unique_handles)
 
-__all__ = ["HEADER", "BigCommerceAdapter"]
+__all__ = ["HEADER", "CUSTOMER_HEAD", "ADDRESS_FIELDS", "CUSTOMER_TAIL", "customer_header", "BigCommerceAdapter"]
 
 #: The legacy Bulk Edit template header, verbatim (formats.md 7).
 HEADER = (
@@ -75,15 +77,29 @@ class BigCommerceAdapter(Adapter):
     name = "bigcommerce"
     label = "BigCommerce"
     can_write = False
-    reads = {"products": "Bulk Edit product export (legacy v2 template)"}
+    reads = {"products": "Bulk Edit product export (legacy v2 template)",
+             "customers": "customer export (Bulk Edit template: Email Address, First Name, ..., Address ... - N)"}
     weight_unit = "lb"
 
     def read(self, paths, *, mapping=None) -> ReadResult:
         paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-        if len(paths) != 1:
-            raise InputError(f"BigCommerce reads one product export file; {len(paths)} were given")
         mapping = mapping if mapping is not None else Mapping()
-        t = read_table(paths[0], label="BigCommerce product export")
+        if not paths:
+            raise InputError("BigCommerce reads one product export file and/or customer export files; none given")
+        product_tables, customer_tables = [], []
+        for p in paths:
+            t = read_table(p, label="BigCommerce export")
+            (customer_tables if _is_customer_file(mapping.rename_headers(t.frame).columns)
+             else product_tables).append(t)
+        if len(product_tables) > 1:
+            raise InputError(f"BigCommerce reads one product export file; {len(product_tables)} were given "
+                             f"(customer exports are recognised by their Email Address / First Name / Last Name "
+                             f"columns)")
+        results = [self._read_products(t, mapping) for t in product_tables]
+        results += [_read_customers(t, mapping) for t in customer_tables]
+        return concat_results(results)
+
+    def _read_products(self, t, mapping) -> ReadResult:
         file = t.path
         issues: list[dict] = list(t.warnings)
         frame = mapping.rename_headers(t.frame)
@@ -378,6 +394,246 @@ class BigCommerceAdapter(Adapter):
                   "variant_options": variant_options, "images": images, "collections": collections,
                   "collection_products": collection_products, "extra": extra}
         return finish(self.name, [file], frames, loss, issues)
+
+
+# ---- customers ---------------------------------------------------------------------------------
+# The customer export/import CSV, "Bulk Edit" template. No verbatim header is published by BigCommerce;
+# this is the order two independent third-party generators of BigCommerce customer import files write
+# (they agree column for column; one has one address group, the other three, and the first adds
+# Tax Exempt Category and Customer ID at the end). Columns are matched by name, so order is not relied on.
+# The fixture's README says where it came from.
+
+#: The customer columns before the numbered address groups.
+CUSTOMER_HEAD = ("Email Address", "First Name", "Last Name", "Company", "Phone", "Notes", "Store Credit",
+                 "Customer Group")
+#: One address group; ``- N`` is appended (``Address Line 1 - 2``).
+ADDRESS_FIELDS = ("Address ID", "Address First Name", "Address Last Name", "Address Company", "Address Line 1",
+                  "Address Line 2", "Address City", "Address State", "Address Zip", "Address Country",
+                  "Address Phone")
+#: The customer columns after the address groups.
+CUSTOMER_TAIL = ("Receive Review/Abandoned Cart Emails?", "Tax Exempt Category", "Customer ID")
+
+
+def customer_header(addresses: int = 1) -> list[str]:
+    """The Bulk Edit customer header with ``addresses`` address groups."""
+    return [*CUSTOMER_HEAD, *(f"{f} - {n}" for n in range(1, addresses + 1) for f in ADDRESS_FIELDS),
+            *CUSTOMER_TAIL]
+
+
+_ADDR = re.compile(r"^(Address (?:ID|First Name|Last Name|Company|Line 1|Line 2|City|State|Zip|Country|Phone))"
+                   r" - (\d+)$", re.I)
+_ADDR_KEYS = {f.lower(): extra_key(f[len("Address "):]) for f in ADDRESS_FIELDS}
+#: Customer columns with a canonical home (the first address is handled apart).
+_CUST_CANON = {
+    "Email Address": ("customers.email, customers.customer_id", "customer_id = Customer ID when given"),
+    "First Name": ("customers.first_name", ""),
+    "Last Name": ("customers.last_name", ""),
+    "Company": ("customers.company", "else the first address's company"),
+    "Phone": ("customers.phone", "else the first address's phone"),
+    "Notes": ("customers.note", ""),
+    "Customer Group": ("customers.tags, extra:bigcommerce.customer_group", "the group name as a tag"),
+    "Date Joined": ("customers.created_at, extra:bigcommerce.date_joined", "dates not read are kept in extra"),
+    "Customer ID": ("customers.customer_id, customers.source_id", ""),
+}
+_CUST_ALIASES = {"email": "Email Address", "email address": "Email Address"}
+#: Known customer columns by lower-case name (for case-insensitive matching).
+_CUST_NAMES = {c.lower(): c for c in (*CUSTOMER_HEAD, *CUSTOMER_TAIL, "Date Joined", "Addresses")}
+
+
+def _is_customer_file(columns) -> bool:
+    """A customer export: e-mail, first and last name columns and no product ``Item Type``."""
+    cols = {str(c).strip().lower() for c in columns}
+    return "item type" not in cols and bool(cols & {"email address", "email"}) and {"first name", "last name"} <= cols
+
+
+def _is_password(col: str) -> bool:
+    return "password" in str(col).lower()
+
+
+def _parse_joined(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``Date Joined`` -> (UTC timestamps, mask of non-empty cells not read). ISO dates and dates with a
+    month name are read; ``d/m/y`` vs ``m/d/y`` is read only when a part above 12 decides it [M]."""
+    s = s.fillna("").astype(str).str.strip()
+    iso = s.str.match(r"^\d{4}-\d{1,2}-\d{1,2}")
+    out = pd.to_datetime(s.where(iso, None), format="mixed", errors="coerce")
+    slash = s.str.extract(r"^(\d{1,2})/(\d{1,2})/(\d{4})")
+    a, b = pd.to_numeric(slash[0], errors="coerce"), pd.to_numeric(slash[1], errors="coerce")
+    dmy = pd.to_datetime(s.where((a > 12) & (b <= 12), None).str[:10], format="%d/%m/%Y", errors="coerce")
+    mdy = pd.to_datetime(s.where((b > 12) & (a <= 12), None).str[:10], format="%m/%d/%Y", errors="coerce")
+    words = s.str.contains(r"[A-Za-z]{3}", regex=True) & ~iso & slash[0].isna()
+    txt = pd.to_datetime(s.where(words, None), format="mixed", errors="coerce")
+    out = out.where(out.notna(), dmy).where(lambda x: x.notna(), mdy).where(lambda x: x.notna(), txt)
+    if getattr(out.dt, "tz", None) is None:
+        out = out.dt.tz_localize("UTC")
+    else:
+        out = out.dt.tz_convert("UTC")
+    return out, (s != "") & out.isna()
+
+
+def _read_customers(t, mapping) -> ReadResult:
+    """A customer export as canonical customers (docs/mapping.md, BigCommerce, "Customers")."""
+    import json
+    from ..countries import country_code, province_code
+
+    NS = BigCommerceAdapter.name
+    file = t.path
+    issues: list[dict] = list(t.warnings)
+    frame = mapping.rename_headers(t.frame)
+    ren = {}
+    for c in frame.columns:
+        low = str(c).strip().lower()
+        m = _ADDR.match(str(c).strip())
+        if low in _CUST_ALIASES:
+            ren[c] = _CUST_ALIASES[low]
+        elif low in _CUST_NAMES:
+            ren[c] = _CUST_NAMES[low]
+        elif m:
+            canon = next(f for f in ADDRESS_FIELDS if f.lower() == m.group(1).lower())
+            ren[c] = f"{canon} - {int(m.group(2))}"
+    F = frame.rename(columns=ren).reset_index(drop=True)
+    for req in ("Email Address", "First Name", "Last Name"):
+        if req not in F.columns:
+            raise InputError(f"the required column '{req}' is missing in the BigCommerce customer export; found: "
+                             f"{', '.join(map(str, list(F.columns)[:30]))}", file=file, row=1, column=req)
+    n = len(F)
+    lines = np.asarray(t.lines(range(n)) if n else [], dtype="int64")
+    col = lambda c: (F[c].fillna("").astype(str).str.strip() if c in F.columns  # noqa: E731
+                     else pd.Series("", index=F.index, dtype=object))
+    email = col("Email Address")
+    bc_id = col("Customer ID")
+    key = email.str.lower()
+    rowid = pd.Series(["row" + str(x) for x in lines], index=F.index, dtype=object)
+    cid = bc_id.where(bc_id != "", key.where(key != "", rowid))
+    dup_email = (key != "") & key.duplicated(keep="first")
+    dup_id = cid.duplicated(keep="first") & ~dup_email
+    for i in np.flatnonzero(dup_email.to_numpy()):
+        issues.append(issue("error", file, int(lines[i]), "Email Address", "duplicate_customer",
+                            f"the e-mail {email.iat[i]!r} already belongs to a customer above; this row was skipped "
+                            "(Shopify keys customers by e-mail)", "merge the two accounts in BigCommerce first"))
+    for i in np.flatnonzero(dup_id.to_numpy()):
+        issues.append(issue("error", file, int(lines[i]), "Customer ID", "duplicate_customer",
+                            f"Customer ID {cid.iat[i]!r} is already used above; this row was skipped"))
+    skipped = (dup_email | dup_id).to_numpy()
+    for i in np.flatnonzero(((email == "") & ~pd.Series(skipped)).to_numpy()):
+        issues.append(issue("warning", file, int(lines[i]), "Email Address", "missing_email",
+                            "the customer has no e-mail (BigCommerce requires one; Shopify identifies customers by "
+                            "e-mail or phone)", "add the e-mail before importing"))
+    keep = ~skipped
+    K = F[keep].reset_index(drop=True)
+    klines = lines[keep]
+    kc = lambda c: col(c)[keep].reset_index(drop=True)  # noqa: E731
+    ids = cid[keep].reset_index(drop=True)
+
+    # ---- addresses: numbered groups, the first non-empty one is the customer's address ------------
+    groups: dict[int, dict[str, str]] = {}
+    for c in F.columns:
+        m = _ADDR.match(str(c))
+        if m:
+            groups.setdefault(int(m.group(2)), {})[m.group(1).lower()] = c
+    nk = len(K)
+    addr = {f: [None] * nk for f in ("company", "address1", "address2", "city", "state", "zip", "country", "phone")}
+    got = np.zeros(nk, dtype=bool)
+    extra_parts = []
+    for g_n, g in sorted(groups.items()):
+        vals = {k: K[c].fillna("").astype(str).str.strip() for k, c in g.items()}
+        data = [f for f in vals if f != "address id"]
+        if not data:
+            continue
+        has = np.zeros(nk, dtype=bool)
+        for f in data:
+            has |= (vals[f] != "").to_numpy()
+        recs = [json.dumps({_ADDR_KEYS[k]: v.iat[i] for k, v in sorted(vals.items()) if v.iat[i]},
+                           ensure_ascii=False, sort_keys=True) for i in range(nk)]
+        extra_parts.append(extra_rows(ids, pd.Series(recs, dtype=object).where(has, ""), "customer", NS,
+                                      f"address_{g_n}", "json"))
+        take = has & ~got
+        for f, src in (("company", "address company"), ("address1", "address line 1"),
+                       ("address2", "address line 2"), ("city", "address city"), ("state", "address state"),
+                       ("zip", "address zip"), ("country", "address country"), ("phone", "address phone")):
+            if src in vals:
+                for i in np.flatnonzero(take):
+                    addr[f][i] = vals[src].iat[i] or None
+        got |= has
+    cc_out, prov_out = [None] * nk, [None] * nk
+    for i in range(nk):
+        name = addr["country"][i]
+        if not name:
+            continue
+        code, how = country_code(name)
+        if code is None:
+            issues.append(issue("warning", file, int(klines[i]), "Address Country", "unknown_country",
+                                f"country {name!r} is {how}; the country was left empty (the address is whole in "
+                                f"extra {NS}.address_<n>)", "write the country's English name"))
+            continue
+        if how == "fuzzy":
+            issues.append(issue("warning", file, int(klines[i]), "Address Country", "fuzzy_country",
+                                f"country {name!r} was read as {code}; check it"))
+        cc_out[i] = code
+        st = addr["state"][i]
+        if st:
+            prov_out[i] = province_code(code, st)
+            if prov_out[i] is None:
+                issues.append(issue("warning", file, int(klines[i]), "Address State", "unknown_region",
+                                    f"state {st!r} is not a subdivision of {code}; the province was left empty "
+                                    f"(kept in extra {NS}.address_<n>)"))
+    company = none_if_empty(kc("Company"))
+    phone = none_if_empty(kc("Phone"))
+    created, bad_date = _parse_joined(kc("Date Joined"))
+    for i in np.flatnonzero(bad_date.to_numpy()):
+        issues.append(issue("warning", file, int(klines[i]), "Date Joined", "bad_date",
+                            f"{kc('Date Joined').iat[i]!r} was not read as a date (day/month order unknown or not a "
+                            f"date); created_at left empty, the text kept in extra {NS}.date_joined"))
+    customers = pd.DataFrame({
+        "customer_id": ids, "email": none_if_empty(kc("Email Address")),
+        "first_name": none_if_empty(kc("First Name")), "last_name": none_if_empty(kc("Last Name")),
+        "phone": phone.where(phone.notna(), pd.Series(addr["phone"], dtype=object)),
+        "accepts_email_marketing": None,
+        "company": company.where(company.notna(), pd.Series(addr["company"], dtype=object)),
+        "address1": addr["address1"], "address2": addr["address2"], "city": addr["city"],
+        "province_code": prov_out, "country_code": cc_out, "zip": addr["zip"],
+        "tags": none_if_empty(kc("Customer Group")), "note": none_if_empty(kc("Notes")),
+        "created_at": created.array, "source_id": none_if_empty(kc("Customer ID")),
+    })
+
+    # ---- everything else -> extra; passwords dropped -------------------------------------------------
+    addr_cols = {c for g in groups.values() for c in g.values()}
+    secret = [c for c in F.columns if _is_password(c)]
+    other = [c for c in F.columns
+             if c not in addr_cols and c not in secret and c not in _CUST_CANON]
+    keys = {c: extra_key(c) for c in other}
+    keys.update({"Customer Group": "customer_group"})
+    keys["Receive Review/Abandoned Cart Emails?"] = "receive_review_abandoned_cart_emails"
+    extra_parts.append(extra_columns(K, {c: k for c, k in keys.items() if c in K.columns}, entity="customer",
+                                     ids=ids, namespace=NS))
+    if bad_date.any():
+        extra_parts.append(extra_rows(ids, kc("Date Joined").where(bad_date, ""), "customer", NS, "date_joined"))
+    extra = concat_extra(extra_parts)
+    n_secret = sum(int((F[c].fillna("").astype(str).str.strip() != "").sum()) for c in secret)
+    if n_secret:
+        issues.append(issue("warning", file, None, secret[0], "passwords_dropped",
+                            f"{n_secret} password value(s) were not carried: passwords are never migrated",
+                            "customers set a new password ('Forgot your password?'; Shopify: send account invites)"))
+
+    spec = dict(_CUST_CANON)
+    for c in secret:
+        spec[c] = ("", "password: never carried")
+    spec["Receive Review/Abandoned Cart Emails?"] = (
+        f"extra:{NS}.receive_review_abandoned_cart_emails",
+        "product-review / abandoned-cart e-mails, not marketing consent: accepts_email_marketing left empty")
+    spec["Customer Group"] = ("customers.tags, extra:bigcommerce.customer_group", "the group name as a tag")
+    for g_n, g in groups.items():
+        for k, c in g.items():
+            became = {"address line 1": "customers.address1", "address line 2": "customers.address2",
+                      "address city": "customers.city", "address state": "customers.province_code",
+                      "address zip": "customers.zip", "address country": "customers.country_code",
+                      "address phone": "customers.phone", "address company": "customers.company"}.get(k)
+            spec[c] = (f"{became + ', ' if became else ''}extra:{NS}.address_{g_n}",
+                       "the first non-empty address -> the customer's address; every address whole in extra (JSON)")
+    loss = loss_rows(file, F, spec, dropped_rows=pd.Series(skipped), default=f"extra:{NS}.{{key}}")
+    scan_values(file, F.drop(columns=secret), table=t, barcode_columns=(), product=email,
+                sku=pd.Series("", index=F.index),
+                issues=issues, skip_rows=pd.Series(skipped))
+    return finish(NS, [file], {"customers": customers, "extra": extra}, loss, issues)
 
 
 register("bigcommerce", BigCommerceAdapter)
