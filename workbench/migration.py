@@ -503,7 +503,6 @@ def build_redirects(catalog: Catalog, profile: TargetProfile, mp: mapping_mod.Ma
     ``{product_id}``, ``{sku}``, ``{slug}``, ``{path}``).
     """
     P = catalog.products
-    rows = []
     issues: list[dict] = []
     handle = _text(P["handle"])
     old = _text(P["source_url"])

@@ -145,7 +145,6 @@ class BigCommerceAdapter(Adapter):
             raise InputError("the product has no name", file=file, row=p_lines[empty_name[0]], column="Product Name")
         keep_p = ~dup_p.to_numpy()
         Pk = P[keep_p].reset_index(drop=True)
-        pk_lines = [p_lines[i] for i in np.flatnonzero(keep_p)]
         pidk = pid[keep_p].reset_index(drop=True)
         url = col("Product URL")[is_p][keep_p].str.strip().reset_index(drop=True)
         handle_src = slugify_series(url.str.strip("/").str.rsplit("/", n=1).str[-1])

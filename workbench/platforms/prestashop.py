@@ -1027,7 +1027,6 @@ class PrestaShopAdapter(Adapter):
                            key=lambda k: int(k.split("_")[1]))
         out = []
         for i in range(len(C)):
-            c = cid.iloc[i]
             email = text("email").iloc[i]
             if has_addr[i]:
                 cc = text("country_code").iloc[i]

@@ -454,10 +454,8 @@ def _read_products(table, issues: list, losses: list) -> dict[str, pd.DataFrame]
     for i in np.flatnonzero(split.to_numpy())[:50]:
         _issue(issues, "warning", file, table.line_of(int(i)), cols["handle"], handle.iloc[i], "",
                "split_product_rows", f"rows of '{handle.iloc[i]}' reappear after another product; merged into it")
-    order = pd.Series(np.arange(n), index=df.index)
+    # rows are taken by product (first appearance), then file order
     prod_rank = pd.Series(pd.factorize(handle)[0], index=df.index)
-    # stable sort rows by product (first appearance) then file order
-    sort_idx = np.lexsort((order.to_numpy(), prod_rank.to_numpy()))
     core_present = np.zeros(n, dtype=bool)
     for k in _VARIANT_CORE:
         if k in cols:
@@ -509,8 +507,7 @@ def _read_products(table, issues: list, losses: list) -> dict[str, pd.DataFrame]
     opt_names = {k: pget(f"option{k}_name") for k in (1, 2, 3)}
     opt_links = {k: pget(f"option{k}_linked") for k in (1, 2, 3)}
     vrows = np.flatnonzero(is_variant.to_numpy())
-    vrows = vrows[np.argsort(np.lexsort((vrows, prod_rank.to_numpy()[vrows])), kind="stable")] if False else \
-        vrows[np.lexsort((vrows, prod_rank.to_numpy()[vrows]))]
+    vrows = vrows[np.lexsort((vrows, prod_rank.to_numpy()[vrows]))]
     V = df.iloc[vrows]
     v_pid = handle.iloc[vrows].reset_index(drop=True)
     v_pos = v_pid.groupby(v_pid, sort=False).cumcount() + 1

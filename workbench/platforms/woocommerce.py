@@ -43,7 +43,7 @@ from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
 from ._common import (ATTR_NS, arrow_strings, attr_key, collections_from_paths, concat_extra, concat_results,
                       first_item, merge_codes, str_series, to_numeric,
                       extra_rows, extra_wide, fmt_money, isin, issue, issues_for, join_list, lookup,
-                      mapping_headers, mapping_option, mapping_option_name, money, normalise_list, slugify_series,
+                      mapping_headers, mapping_option_name, money, normalise_list, slugify_series,
                       split_list, unique_handles, fold_grouped, final_variant_ids, suffix_repeats)
 from .csvio import read_table
 
@@ -301,7 +301,6 @@ class WooCommerceAdapter(Adapter):
             opts["oname"] = pd.Series(dtype="str")
 
         # ---- variants ---------------------------------------------------------------------------
-        any_mode = str(mapping_option(mapping, "any_value", "keep")).lower()
         # weight unit from the header
         wcol = next((c for c in df.columns if _UNIT_HEADER.match(c) and c.startswith("Weight")), None)
         wunit = None
@@ -1002,7 +1001,6 @@ def catalog_to_frame(cat: Catalog, renamed: list | None = None) -> pd.DataFrame:
     P["Sold individually?"] = px("sold_individually", "0")
     P[wcol] = np.where(variable, "", fv["w_out"].astype("str").replace("nan", "").to_numpy()) if "w_out" in fv \
         else ""
-    v_w = v.set_index("variant_id")["w_out"]
     P[wcol] = pd.Series(P[wcol]).replace(["nan", "<NA>"], "")
     P[lcol], P[widcol], P[hcol] = px("length"), px("width"), px("height")
     P["Allow customer reviews?"] = px("reviews_allowed", "1")
