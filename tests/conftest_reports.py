@@ -33,3 +33,28 @@ def kpis_run(demo_db, tmp_path_factory):
     from workbench.runner import run_report
 
     return run_report("kpis", {"period": "last_30_days"}, db=demo_db, out_dir=tmp_path_factory.mktemp("kpis_out"))
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    """No Voila or headless markers in the environment (tests set the ones they need)."""
+    for var in ("WORKBENCH_HEADLESS", "SERVER_SOFTWARE", "QUERY_STRING", "VOILA_KERNEL_ID", "VOILA_REQUEST_URL",
+                "VOILA_BASE_URL", "VOILA_SERVER_URL", "VOILA_PREHEAT"):
+        monkeypatch.delenv(var, raising=False)
+    return monkeypatch
+
+
+@pytest.fixture
+def ipython_shell():
+    """An IPython shell (as in a kernel), so display() publishes rich outputs that can be captured."""
+    import plotly.io as pio
+    from IPython.core.interactiveshell import InteractiveShell
+
+    before = pio.renderers.default
+    pio.renderers.default = "plotly_mimetype"  # the kernel default (Lab and Voila)
+    shell = InteractiveShell.instance()
+    try:
+        yield shell
+    finally:
+        InteractiveShell.clear_instance()
+        pio.renderers.default = before

@@ -23,30 +23,6 @@ pytest_plugins = ["conftest_reports"]
 ERROR = 'class="wb-error"'  # an error message block (the style sheet names the class too)
 
 
-@pytest.fixture
-def clean_env(monkeypatch):
-    for var in ("WORKBENCH_HEADLESS", "SERVER_SOFTWARE", "QUERY_STRING", "VOILA_KERNEL_ID", "VOILA_REQUEST_URL",
-                "VOILA_BASE_URL", "VOILA_SERVER_URL", "VOILA_PREHEAT"):
-        monkeypatch.delenv(var, raising=False)
-    return monkeypatch
-
-
-@pytest.fixture
-def ipython_shell():
-    """An IPython shell (as in a kernel), so display() publishes rich outputs that can be captured."""
-    import plotly.io as pio
-    from IPython.core.interactiveshell import InteractiveShell
-
-    before = pio.renderers.default
-    pio.renderers.default = "plotly_mimetype"  # the kernel default (Lab and Voila)
-    shell = InteractiveShell.instance()
-    try:
-        yield shell
-    finally:
-        InteractiveShell.clear_instance()
-        pio.renderers.default = before
-
-
 @pytest.fixture(scope="module")
 def store(demo_db):
     return Store(demo_db)

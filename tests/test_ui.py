@@ -14,19 +14,13 @@ from workbench.errors import ParameterError, StoreNotFoundError
 
 EVIL = '<script>alert("x")</script>'
 
+pytest_plugins = ["conftest_reports"]  # demo_db, clean_env, ipython_shell
+
 
 def _download_csv(html_text: str) -> str:
     m = re.search(r'href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)"', html_text)
     assert m, "no CSV download link"
     return base64.b64decode(m.group(1)).decode("utf-8").lstrip("\ufeff")
-
-
-@pytest.fixture
-def clean_env(monkeypatch):
-    for var in ("WORKBENCH_HEADLESS", "SERVER_SOFTWARE", "QUERY_STRING", "VOILA_KERNEL_ID", "VOILA_REQUEST_URL",
-                "VOILA_BASE_URL", "VOILA_SERVER_URL", "VOILA_PREHEAT"):
-        monkeypatch.delenv(var, raising=False)
-    return monkeypatch
 
 
 # ---- header -------------------------------------------------------------------------------
@@ -211,23 +205,6 @@ def test_report_form_widgets_and_run(clean_env):
 
 
 # ---- the KPI dashboard builder (workbench.dashboards) -------------------------------------------
-pytest_plugins = ["conftest_reports"]
-
-
-@pytest.fixture
-def ipython_shell():
-    """An IPython shell (as in a kernel), so display() publishes rich outputs that can be captured."""
-    import plotly.io as pio
-    from IPython.core.interactiveshell import InteractiveShell
-
-    before = pio.renderers.default
-    pio.renderers.default = "plotly_mimetype"  # the kernel default (Lab and Voila)
-    shell = InteractiveShell.instance()
-    try:
-        yield shell
-    finally:
-        InteractiveShell.clear_instance()
-        pio.renderers.default = before
 
 
 def test_kpi_dashboard_form_on_demo_store(clean_env, demo_db, ipython_shell):

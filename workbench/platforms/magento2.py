@@ -208,6 +208,14 @@ def _url_series(pattern: str, fields: dict, n: int, mapping, key: str) -> pd.Ser
     return out.where(ok, None)
 
 
+
+def _list_numbers(cells: pd.Series, index_name: str, value_name: str) -> pd.DataFrame:
+    """A column of comma lists of numbers (Magento's ``*_position`` columns) as one row per item:
+    ``row`` (the cell's index), ``index_name`` (0-based place in the list), ``value_name`` (the number)."""
+    parts = cells.str.split(",").explode()
+    return pd.DataFrame({"row": parts.index, index_name: parts.groupby(level=0).cumcount().to_numpy(),
+                         value_name: to_numeric(parts).to_numpy()})
+
 class Magento2Adapter(Adapter):
     name = "magento2"
     label = "Magento 2"
@@ -589,10 +597,8 @@ class Magento2Adapter(Adapter):
             else:
                 df_ai["alt"] = ""
             if "additional_image_positions" in prod:
-                ap = prod["additional_image_positions"].str.split(",").explode()
-                df_ap = pd.DataFrame({"row": ap.index, "n": ap.groupby(level=0).cumcount().to_numpy(),
-                                      "p": to_numeric(ap).to_numpy()})
-                df_ai = df_ai.merge(df_ap, on=["row", "n"], how="left")
+                df_ai = df_ai.merge(_list_numbers(prod["additional_image_positions"], "n", "p"),
+                                    on=["row", "n"], how="left")
                 used["additional_image_positions"] = "images.position"
             else:
                 df_ai["p"] = np.nan
@@ -783,10 +789,8 @@ class Magento2Adapter(Adapter):
             gp = parse_pairs(G["associated_skus"]) if "associated_skus" in G else parse_pairs(pd.Series(dtype="str"))
             gp["cid"] = gh.reindex(gp["row"]).to_numpy()
             if "associated_position" in G:
-                apos = G["associated_position"].str.split(",").explode()
-                apos = pd.DataFrame({"row": apos.index, "order": apos.groupby(level=0).cumcount().to_numpy(),
-                                     "pos": to_numeric(apos).to_numpy()})
-                gp = gp.merge(apos, on=["row", "order"], how="left")
+                gp = gp.merge(_list_numbers(G["associated_position"], "order", "pos"), on=["row", "order"],
+                              how="left")
                 used["associated_position"] = "collection_products.position"
             else:
                 gp["pos"] = np.nan
