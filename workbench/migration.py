@@ -477,11 +477,6 @@ def _text(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), "").astype(str)
 
 
-def _path_only(s: pd.Series) -> pd.Series:
-    s = s.str.strip().str.replace(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/]*", "", regex=True)
-    return s.where(s.str.startswith("/") | (s == ""), "/" + s)
-
-
 def _first_sku(catalog: Catalog) -> pd.Series:
     v = catalog.variants
     if not len(v):
@@ -495,6 +490,33 @@ def _slug_path(path: pd.Series, title: pd.Series) -> pd.Series:
     return p.map(lambda x: "/".join(mapping_mod.slugify(part) for part in x.split(" > ")))
 
 
+def _arrow_text(s) -> pa.Array:
+    """A column as one Arrow string array with nulls as ``""`` (the values :func:`_text` gives)."""
+    if isinstance(s, (pa.Array, pa.ChunkedArray)):
+        arr = s
+    elif hasattr(s.array, "_pa_array") and pa.types.is_string(getattr(s.dtype, "pyarrow_dtype", pa.string())) \
+            or isinstance(s.array, pd.arrays.ArrowStringArray):
+        arr = s.array._pa_array
+    else:
+        return pa.array(_text(s).to_numpy(dtype=object), type=pa.string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if not pa.types.is_string(arr.type):
+        arr = arr.cast(pa.string())
+    return pc.fill_null(arr, "") if arr.null_count else arr
+
+
+def _old_paths(old: pa.Array, pattern: str | None, fields: dict, mp: mapping_mod.Mapping,
+               key: str) -> tuple[pa.Array, bool]:
+    """Old URLs: ``old``, or where it is empty the mapping's ``pattern`` filled per row; and whether
+    the pattern was used."""
+    empty = pc.equal(old, "")
+    if not pattern or not pc.any(empty).as_py():
+        return old, False
+    built = _format_series(pattern, fields, len(old), mp, key)
+    return pc.if_else(empty, built, old), True
+
+
 def build_redirects(catalog: Catalog, profile: TargetProfile, mp: mapping_mod.Mapping, *, source: str = ""):
     """Old product and category paths -> new ones; also the items without an old URL and issues.
 
@@ -503,49 +525,81 @@ def build_redirects(catalog: Catalog, profile: TargetProfile, mp: mapping_mod.Ma
     ``{product_id}``, ``{sku}``, ``{slug}``, ``{path}``).
     """
     P = catalog.products
-    issues: list[dict] = []
-    handle = _text(P["handle"])
-    old = _text(P["source_url"])
-    pattern = mp.urls.get("product_url_pattern")
-    if pattern and (old == "").any():
-        need = (old == "").to_numpy()
-        ids = _text(P["source_id"]).where(_text(P["source_id"]) != "", _text(P["product_id"]))
-        fields = {"handle": lambda: handle, "id": lambda: ids, "product_id": lambda: _text(P["product_id"]),
-                  "sku": lambda: _text(P["product_id"]).map(_first_sku(catalog)).fillna("").astype(str),
-                  "slug": lambda: _slugify_series(_text(P["title"]))}
-        built = _format_series(pattern, fields, len(P), mp, "product_url_pattern")
-        old = pd.Series(np.where(need, built.to_numpy(), old.to_numpy()), index=old.index, dtype=object)
+    handle = _arrow_text(P["handle"])
+    pid = _arrow_text(P["product_id"])
+    ids = _nonempty_or(_arrow_text(P["source_id"]), pid)
+    fields = {"handle": lambda: handle, "id": lambda: ids, "product_id": lambda: pid,
+              "sku": lambda: _arrow_text(_text(P["product_id"]).map(_first_sku(catalog)).fillna("").astype(str)),
+              "slug": lambda: _arrow_text(_slugify_series(_text(P["title"])))}
+    old, patterned = _old_paths(_arrow_text(P["source_url"]), mp.urls.get("product_url_pattern"), fields, mp,
+                     "product_url_pattern")
     new = _fill(profile.product_url, handle=handle, path=handle)
-    prod = pd.DataFrame({"Redirect from": _path_only(old), "Redirect to": new, "kind": "product",
-                         "handle": handle, "id": _text(P["product_id"])})
     C = catalog.collections
-    chandle = _text(C["handle"])
-    cold = _text(C["source_url"])
-    cpattern = mp.urls.get("category_url_pattern")
-    cpath = _slug_path(C["path"], C["title"])
-    if cpattern and (cold == "").any():
-        need = (cold == "").to_numpy()
-        ids = _text(C["source_id"]).where(_text(C["source_id"]) != "", _text(C["collection_id"]))
-        fields = {"handle": lambda: chandle, "slug": lambda: chandle, "id": lambda: ids, "product_id": lambda: ids,
-                  "path": lambda: cpath, "sku": lambda: pd.Series("", index=C.index, dtype=object)}
-        built = _format_series(cpattern, fields, len(C), mp, "category_url_pattern")
-        cold = pd.Series(np.where(need, built.to_numpy(), cold.to_numpy()), index=cold.index, dtype=object)
+    chandle = _arrow_text(C["handle"])
+    cids = _nonempty_or(_arrow_text(C["source_id"]), _arrow_text(C["collection_id"]))
+    cpath = _arrow_text(_slug_path(C["path"], C["title"]))
+    cfields = {"handle": lambda: chandle, "slug": lambda: chandle, "id": lambda: cids, "product_id": lambda: cids,
+               "path": lambda: cpath, "sku": lambda: pa.array([""] * len(C), type=pa.string())}
+    cold, cpatterned = _old_paths(_arrow_text(C["source_url"]), mp.urls.get("category_url_pattern"), cfields, mp,
+                      "category_url_pattern")
     cnew = _fill(profile.collection_url, handle=chandle, path=cpath)
-    coll = pd.DataFrame({"Redirect from": _path_only(cold), "Redirect to": cnew, "kind": "collection",
-                         "handle": chandle, "id": _text(C["collection_id"])})
-    both = pd.concat([prod, coll], ignore_index=True)
-    no_url = both[both["Redirect from"] == ""][["kind", "handle", "id"]].reset_index(drop=True)
-    red = both[(both["Redirect from"] != "") & (both["Redirect from"] != both["Redirect to"])]
-    red = red.sort_values(["Redirect from", "Redirect to"], kind="stable")
-    red = red.drop_duplicates(["Redirect from", "Redirect to"])
-    clash = red["Redirect from"].duplicated(keep="first")
-    for frm, to in zip(red.loc[clash, "Redirect from"], red.loc[clash, "Redirect to"]):
-        issues.append({"severity": "warning", "file": "redirects.csv", "line": None, "column": "Redirect from",
-                       "product": "", "sku": "", "check": "redirect_conflict",
-                       "detail": f"{frm} already redirects elsewhere; the redirect to {to} was not written",
-                       "hint": "an old URL can lead to one new URL only"})
-    red = red[~clash]
-    return red[["Redirect from", "Redirect to"]].reset_index(drop=True), no_url, issues
+    frm = pa.concat_arrays([_path_only(old), _path_only(cold)])
+    to = pa.concat_arrays([new, cnew])
+    kinds = pa.concat_arrays([pa.repeat(pa.scalar("product"), len(P)), pa.repeat(pa.scalar("collection"), len(C))])
+    none = pc.equal(frm, "")
+    no_url = pd.DataFrame({"kind": _str_column(kinds.filter(none)),
+                           "handle": _str_column(pa.concat_arrays([handle, chandle]).filter(none)),
+                           "id": _str_column(pa.concat_arrays([pid, _arrow_text(C["collection_id"])]).filter(none))})
+    keep = pc.and_(pc.invert(none), pc.not_equal(frm, to))
+    frm, to = _sorted_pairs(frm.filter(keep), to.filter(keep))
+    clash = _same_as_previous(frm)
+    issues = [{"severity": "warning", "file": "redirects.csv", "line": None, "column": "Redirect from",
+               "product": "", "sku": "", "check": "redirect_conflict",
+               "detail": f"{f} already redirects elsewhere; the redirect to {t} was not written",
+               "hint": "an old URL can lead to one new URL only"}
+              for f, t in zip(frm.filter(clash).to_pylist(), to.filter(clash).to_pylist())]
+    first = pc.invert(clash)
+    frm = frm.filter(first)
+    # the dtypes the pandas version gave: object where a pattern filled old URLs
+    frm = pd.Series(frm.to_numpy(zero_copy_only=False), dtype=object) if patterned or cpatterned else _str_column(frm)
+    red = pd.DataFrame({"Redirect from": frm, "Redirect to": _str_column(to.filter(first))})
+    return red, no_url, issues
+
+
+def _str_column(arr: pa.Array) -> pd.Series:
+    return pd.Series(pd.array(arr, dtype="str"))
+
+
+def _nonempty_or(a: pa.Array, b: pa.Array) -> pa.Array:
+    """``a`` where it is not empty, else ``b``."""
+    return pc.if_else(pc.equal(a, ""), b, a)
+
+
+def _sorted_pairs(frm: pa.Array, to: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """The (from, to) pairs sorted (stable) with repeated pairs dropped."""
+    order = pc.sort_indices(pa.table({"f": frm, "t": to}), sort_keys=[("f", "ascending"), ("t", "ascending")])
+    frm, to = frm.take(order), to.take(order)
+    repeat = pc.and_(_same_as_previous(frm), _same_as_previous(to))
+    if pc.any(repeat).as_py():
+        first = pc.invert(repeat)
+        frm, to = frm.filter(first), to.filter(first)
+    return frm, to
+
+
+def _same_as_previous(arr: pa.Array) -> pa.Array:
+    """Mask of the values equal to the value before them (the first is never)."""
+    if len(arr) < 2:
+        return pa.array(np.zeros(len(arr), dtype=bool))
+    same = pc.equal(arr.slice(1), arr.slice(0, len(arr) - 1))
+    return pa.concat_arrays([pa.array([False]), same])
+
+
+def _path_only(s: pa.Array) -> pa.Array:
+    """Trimmed, without scheme and host, starting with ``/`` (empty stays empty)."""
+    s = pc.utf8_trim_whitespace(s)
+    s = pc.replace_substring_regex(s, pattern=r"^[A-Za-z][A-Za-z0-9+.-]*://[^/]*", replacement="")
+    ok = pc.or_(pc.starts_with(s, "/"), pc.equal(s, ""))
+    return pc.if_else(ok, s, pc.binary_join_element_wise("/", s, ""))
 
 
 def _slugify_series(s: pd.Series) -> pd.Series:
@@ -555,35 +609,35 @@ def _slugify_series(s: pd.Series) -> pd.Series:
     return out.astype(object).where(out.notna(), "").astype(str)
 
 
-def _format_series(pattern: str, fields: dict, n: int, mp: mapping_mod.Mapping, key: str) -> pd.Series:
+def _format_series(pattern: str, fields: dict, n: int, mp: mapping_mod.Mapping, key: str) -> pa.Array:
     """``pattern.format(**row)`` for every row, column-wise; unknown fields are the mapping's InputError."""
     import string
 
-    out = None
+    parts: list = []
     for literal, name, spec, conv in string.Formatter().parse(pattern):
-        parts = [pd.Series(literal, index=range(n), dtype=object)] if literal else []
+        if literal:
+            parts.append(literal)
         if name is not None:
             if name not in fields or spec or conv:
                 raise InputError(f"the URL pattern {pattern!r} uses {{{name}}}, which the export does not have; "
                                  f"use one of: {', '.join('{' + k + '}' for k in fields)}", file=mp.path, column=key)
-            parts.append(pd.Series(fields[name]().to_numpy(), index=range(n), dtype=object))
-        for part in parts:
-            out = part if out is None else out + part
-    return out if out is not None else pd.Series("", index=range(n), dtype=object)
+            parts.append(fields[name]())
+    return _concat_text(parts, n)
 
 
-def _fill(pattern: str, *, handle: pd.Series, path: pd.Series) -> pd.Series:
+def _concat_text(parts: list, n: int) -> pa.Array:
+    """Row-wise concatenation of text arrays and literal strings (``n`` rows)."""
+    arrays = [p for p in parts if not isinstance(p, str)]
+    if not arrays:
+        return pa.repeat(pa.scalar("".join(parts)), n)
+    return pc.binary_join_element_wise(*[pa.scalar(p) if isinstance(p, str) else p for p in parts], "")
+
+
+def _fill(pattern: str, *, handle: pa.Array, path: pa.Array) -> pa.Array:
     """``pattern`` with ``{handle}`` / ``{path}`` filled per row (vectorised)."""
-    parts = re.split(r"(\{handle\}|\{path\})", pattern)
-    res = pd.Series("", index=handle.index, dtype=object)
-    for part in parts:
-        if part == "{handle}":
-            res = res + handle
-        elif part == "{path}":
-            res = res + path
-        else:
-            res = res + part
-    return res.astype(str)
+    parts = [handle if part == "{handle}" else path if part == "{path}" else part
+             for part in re.split(r"(\{handle\}|\{path\})", pattern) if part]
+    return _concat_text(parts, len(handle))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -650,18 +704,51 @@ def target_losses(catalog: Catalog, profile: TargetProfile, target: str) -> list
     ex = catalog.extra
     if len(ex):
         def arr(col):
-            return pc.fill_null(pc.cast(pa.array(ex[col].array), pa.string()), "")
-        val = arr("value")
-        tbl = pa.table({"ns": arr("namespace"), "key": arr("key"), "entity": arr("entity"),
-                        "ne": pc.cast(pc.not_equal(pc.utf8_trim_whitespace(val), ""), pa.int64())})
-        agg = tbl.group_by(["ns", "key", "entity"]).aggregate([("ne", "sum")]).to_pandas()
-        agg = agg.sort_values(["ns", "key", "entity"], kind="stable").reset_index(drop=True)
-        kept = _extra_kept(profile, target, agg["entity"].astype(str), agg["ns"].astype(str))
-        for ns_, key, entity, n in zip(agg["ns"][~kept], agg["key"][~kept], agg["entity"][~kept],
-                                       agg["ne_sum"][~kept]):
-            add(f"extra:{ns_}.{key}", int(n), f"{entity} field kept by the reader in extra; "
-                f"{label}'s import files have no place for it")
+            a = pa.array(ex[col].array)
+            a = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+            return pc.fill_null(pc.cast(a, pa.string()), "")
+        agg = _group_sums([arr("namespace"), arr("key"), arr("entity")], _filled(arr("value")))
+        agg = sorted(agg)
+        ns_s = pd.Series([g[0] for g in agg], dtype=object)
+        ent_s = pd.Series([g[2] for g in agg], dtype=object)
+        kept = _extra_kept(profile, target, ent_s, ns_s) if agg else np.zeros(0, dtype=bool)
+        for (ns_, key, entity, n), k in zip(agg, kept):
+            if not k:
+                add(f"extra:{ns_}.{key}", int(n), f"{entity} field kept by the reader in extra; "
+                    f"{label}'s import files have no place for it")
     return rows
+
+
+def _filled(text: pa.Array) -> np.ndarray:
+    """1 where the text holds more than white space, else 0."""
+    blank = pc.or_(pc.equal(pc.binary_length(text), 0), pc.utf8_is_space(text))
+    return (~blank.to_numpy(zero_copy_only=False)).astype(np.int64)
+
+
+def _group_sums(keys: list[pa.Array], weights: np.ndarray) -> list[tuple]:
+    """``(key values..., sum of weights)`` for each distinct tuple of the text ``keys`` (no nulls)."""
+    from .platforms._common import dictionary_codes
+
+    code, size, dicts = np.zeros(len(weights), dtype=np.int64), 1, []
+    for arr in keys:
+        c, d = dictionary_codes(arr)
+        code, size = code * max(len(d), 1) + c, size * max(len(d), 1)
+        dicts.append(d.to_pylist())
+    if size <= 4 * len(code) + 1024:  # few combinations: count by code directly
+        counts = np.bincount(code, minlength=size)
+        uniq = np.flatnonzero(counts)
+        sums = np.bincount(code, weights=weights, minlength=size)[uniq].astype(np.int64)
+    else:
+        labels, uniq = pd.factorize(code)
+        sums = np.bincount(labels, weights=weights, minlength=len(uniq)).astype(np.int64)
+    out = []
+    for u, total in zip(uniq.tolist(), sums.tolist()):
+        vals = []
+        for d in reversed(dicts):
+            u, i = divmod(u, len(d))
+            vals.append(d[i])
+        out.append((*reversed(vals), total))
+    return out
 
 
 def build_loss(read: ReadResult, catalog: Catalog, profile: TargetProfile, target: str, no_url: pd.DataFrame,
@@ -671,13 +758,16 @@ def build_loss(read: ReadResult, catalog: Catalog, profile: TargetProfile, targe
     tl = target_losses(catalog, profile, target)
     dropped_fields = {r["column"] for r in tl}
     dropped_tables = {c for c in dropped_fields if "." not in c and ":" not in c}
+    ns_kept: dict[str, bool] = {}
 
     def dropped(tok: str) -> bool:
         if tok in dropped_fields or tok.split(".")[0] in dropped_tables:
             return True
         if tok.startswith("extra:"):  # decided by the namespace rule, whether or not values were kept
             ns = tok[len("extra:"):].split(".")[0]
-            return not bool(_extra_kept(profile, target, pd.Series(["product"]), pd.Series([ns]))[0])
+            if ns not in ns_kept:
+                ns_kept[ns] = bool(_extra_kept(profile, target, pd.Series(["product"]), pd.Series([ns]))[0])
+            return not ns_kept[ns]
         return False
 
     sources: dict[str, list[str]] = {}
@@ -802,7 +892,7 @@ def _suggest_mapping(mp: mapping_mod.Mapping, read: ReadResult, catalog: Catalog
             if col and col not in mp.headers and col not in mp.headers.values():
                 mp.suggest("headers", col, col)
     taken = set(mp.options.values())
-    for name in pd.unique(_text(catalog.product_options["name"])):
+    for name in pc.unique(_arrow_text(catalog.product_options["name"])).to_pylist():
         if name and name not in taken:
             mp.suggest("options", name, name)
     C = catalog.collections
@@ -811,7 +901,7 @@ def _suggest_mapping(mp: mapping_mod.Mapping, read: ReadResult, catalog: Catalog
             mp.suggest("collections", path, handle)
     guess = SUGGESTED_OLD_URLS.get(source)
     if guess:
-        if (_text(catalog.products["source_url"]) == "").any() and len(catalog.products):
+        if len(catalog.products) and pc.any(pc.equal(_arrow_text(catalog.products["source_url"]), "")).as_py():
             mp.suggest("urls", "product_url_pattern", guess[0])
         if (_text(C["source_url"]) == "").any() and len(C):
             mp.suggest("urls", "category_url_pattern", guess[1])
@@ -824,7 +914,7 @@ def _write_reports(out: Path, loss, validation, redirects, counts, mp, save_mapp
                    input_names, mapping_arg, dialect) -> list[Path]:
     safeio.write_csv(loss, out / "loss.csv")
     safeio.write_csv(validation, out / "validation.csv")
-    safeio.write_csv(redirects, out / "redirects.csv")
+    _write_text_csv(redirects, out / "redirects.csv")
     mapping_mod.save(mp, out / "mapping.toml")
     if save_mapping:
         mapping_mod.save(mp, save_mapping)
@@ -864,6 +954,67 @@ def _write_reports(out: Path, loss, validation, redirects, counts, mp, save_mapp
     with safeio.atomic_write(out / "summary.html", "w", newline="\n") as fh:
         fh.write(page)
     return [out / name for name in REPORT_FILES]
+
+
+def _write_text_csv(frame: pd.DataFrame, path: Path) -> None:
+    """``safeio.write_csv`` (formula-safe, pandas' quoting), column-wise in Arrow for a frame of
+    two or more text columns without empty cells; other frames go to ``safeio.write_csv``."""
+    cols = [_plain_text(frame[c]) for c in frame.columns] if frame.columns.is_unique else []
+    if len(frame.columns) < 2 or any(c is None for c in cols):
+        safeio.write_csv(frame, path)
+        return
+    from .platforms.csvio import _csv_lines
+
+    cols = [_neutralised(c) for c in cols]
+    head = _csv_lines(pa.table({str(i): pa.array([str(n)]) for i, n in enumerate(frame.columns)}), ",", "\n")
+    lines = _csv_lines(pa.table({str(i): c for i, c in enumerate(cols)}), ",", "\n") if len(frame) else None
+    with safeio.atomic_write(path, "w", newline="") as fh:
+        fh.write(head[0].as_py() + "\n")
+        if lines is not None:
+            fh.write(_text_of(pc.binary_join_element_wise(lines, pa.scalar("\n", lines.type), "")))
+
+
+def _text_of(arr: pa.Array) -> str:
+    """All the values of a text array run together, as one str (no Python object per value)."""
+    if not len(arr):
+        return ""
+    _, obuf, dbuf = arr.buffers()
+    odt = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    off = np.frombuffer(obuf, dtype=odt)[arr.offset: arr.offset + len(arr) + 1]
+    return dbuf.slice(int(off[0]), int(off[-1] - off[0])).to_pybytes().decode("utf-8") if dbuf is not None else ""
+
+
+def _plain_text(s: pd.Series) -> pa.Array | None:
+    """The column as an Arrow string array when every cell is a non-null str, else None."""
+    if isinstance(s.array, pd.arrays.ArrowStringArray) or (
+            isinstance(s.dtype, pd.ArrowDtype) and pa.types.is_string(s.dtype.pyarrow_dtype)):
+        arr = _arrow_text(pd.Series(s.array))
+        return None if s.isna().any() else arr
+    if s.dtype == object and len(s):
+        try:
+            arr = pa.array(s.to_numpy(), type=pa.string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return None
+        return None if arr.null_count else arr
+    return None
+
+
+def _neutralised(arr: pa.Array) -> pa.Array:
+    """``safeio.neutralise_formulas`` for one text column: formula-like cells get a leading '."""
+    starts = None
+    for t in ("=", "+", "-", "@", "\t", "\r"):
+        m = pc.starts_with(arr, t)
+        starts = m if starts is None else pc.or_(starts, m)
+    if starts is None or not pc.any(starts).as_py():
+        return arr
+    rows = np.flatnonzero(starts.to_numpy(zero_copy_only=False))
+    vals = arr.take(pa.array(rows)).to_pylist()
+    hit = [(r, "'" + v) for r, v in zip(rows, vals) if safeio.is_formula(v)]
+    if not hit:
+        return arr
+    mask = np.zeros(len(arr), dtype=bool)
+    mask[[r for r, _ in hit]] = True
+    return pc.replace_with_mask(arr, pa.array(mask), pa.array([v for _, v in hit], type=arr.type))
 
 
 def summary_body_html(summary: dict, counts, loss, validation, redirects, *, max_rows: int = 200) -> str:

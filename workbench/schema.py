@@ -17,6 +17,7 @@ import decimal
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -585,13 +586,21 @@ def _type_name(t: pa.DataType) -> str:
     return "text"
 
 
+def _empty_rows(arr: pa.Array, col: Column) -> list[int]:
+    """Rows that are null (or NaN), or text that is empty or only white space."""
+    nulls = pc.is_null(arr, nan_is_null=True) if pa.types.is_floating(arr.type) else arr.is_null()
+    if pa.types.is_string(col.type):
+        blank = pc.or_(pc.equal(pc.binary_length(arr), 0), pc.utf8_is_space(arr))
+        nulls = pc.or_(nulls, pc.fill_null(blank, False))
+    if not pc.any(nulls).as_py():
+        return []
+    return pc.indices_nonzero(nulls).to_pylist()
+
+
 def _check_values(arr: pa.Array, col: Column) -> list[tuple[int, object, str, str]]:
     bad: list[tuple[int, object, str, str]] = []
     if col.required:
-        nulls = pc.is_null(arr, nan_is_null=True)
-        if pa.types.is_string(col.type):
-            nulls = pc.or_(nulls, pc.equal(pc.utf8_trim_whitespace(arr.fill_null("")), ""))
-        for i in pc.indices_nonzero(nulls).to_pylist():
+        for i in _empty_rows(arr, col):
             bad.append((i, None, "not_nullable", "is required but empty"))
     if col.choices:
         ok = pc.or_kleene(pc.is_in(arr, value_set=pa.array(col.choices, type=col.type)), pc.is_null(arr))
@@ -667,28 +676,77 @@ def conform_arrow(name: str, frame: pd.DataFrame | pa.Table) -> pa.Table:
 
 
 def _duplicate_keys(name: str, spec: Table, arrays: list[pa.Array]) -> list[tuple]:
-    keyed = pa.table({k: arrays[spec.names.index(k)] for k in spec.key})
-    if len(spec.key) == 1:
-        if pc.count_distinct(keyed.column(0)).as_py() == keyed.num_rows:
-            return []
-        counts = pc.value_counts(keyed.column(0))
-        dups = [d["values"] for d in counts.to_pylist() if d["counts"] > 1]
-        if not dups:
-            return []
-        mask = pc.is_in(keyed.column(0), value_set=pa.array(dups, type=keyed.column(0).type))
-    else:
-        if keyed.group_by(list(spec.key)).aggregate([]).num_rows == keyed.num_rows:
-            return []
-        df = keyed.to_pandas()
-        m = df.duplicated(keep=False).to_numpy()
-        if not m.any():
-            return []
-        mask = pa.array(m)
-    rows = pc.indices_nonzero(mask).to_pylist()
-    key_vals = keyed.take(pa.array(rows)).to_pylist()
-    return [(name, ", ".join(spec.key), i, tuple(kv.values()) if len(kv) > 1 else next(iter(kv.values())),
+    """Rows whose key appears more than once (nulls equal nulls), at most 1,000."""
+    keys = [arrays[spec.names.index(k)] for k in spec.key]
+    codes, size = _key_codes(keys)
+    if not _has_repeats(codes, size):
+        return []
+    mask = _repeated_mask(codes, size)
+    rows = np.flatnonzero(mask)
+    keyed = pa.table({k: a for k, a in zip(spec.key, keys)})
+    key_vals = keyed.take(pa.array(rows[:1000], type=pa.int64())).to_pylist()
+    return [(name, ", ".join(spec.key), int(i), tuple(kv.values()) if len(kv) > 1 else next(iter(kv.values())),
              "duplicate_key", f"the key ({', '.join(spec.key)}) appears more than once")
-            for i, kv in zip(rows, key_vals)][:1000]
+            for i, kv in zip(rows, key_vals)]
+
+
+def _column_codes(arr: pa.Array) -> tuple[np.ndarray, int]:
+    """Int64 codes of one key column (equal values, nulls included, share a code) and their range."""
+    if pa.types.is_integer(arr.type) and not arr.null_count and len(arr):
+        v = arr.to_numpy()
+        lo, hi = int(v.min()), int(v.max())
+        if hi - lo < (1 << 31):
+            return v.astype(np.int64) - lo, hi - lo + 1
+    try:
+        return _run_codes(arr)
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
+        codes, uniq = pd.factorize(np.asarray(arr.to_pandas()), use_na_sentinel=False)
+        return codes.astype(np.int64), max(len(uniq), 1)
+
+
+def _run_codes(arr: pa.Array) -> tuple[np.ndarray, int]:
+    """Dictionary codes of ``arr``; when equal values come in runs, only each run's first value is hashed."""
+    n = len(arr)
+    if n > 64 and not arr.null_count:
+        change = pc.not_equal(arr.slice(1), arr.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+        starts = np.flatnonzero(np.concatenate([[True], change]))
+        if len(starts) <= n // 2:
+            enc = pc.dictionary_encode(arr.take(pa.array(starts, type=pa.int64())))
+            codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            return np.repeat(codes, np.diff(np.append(starts, n))), max(len(enc.dictionary), 1)
+    enc = pc.dictionary_encode(arr, null_encoding="encode")
+    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), max(len(enc.dictionary), 1)
+
+
+def _key_codes(keys: list[pa.Array]) -> tuple[np.ndarray, int]:
+    """One int64 code per row for the key tuple (equal tuples, equal codes) and the codes' range."""
+    code, size = _column_codes(keys[0])
+    for arr in keys[1:]:
+        c, n = _column_codes(arr)
+        if size >= (1 << 62) // n:  # would overflow: renumber the codes so far densely
+            code, uniq = pd.factorize(code)
+            code, size = code.astype(np.int64), max(len(uniq), 1)
+        code = code * n + c
+        size *= n
+    return code, size
+
+
+def _has_repeats(codes: np.ndarray, size: int) -> bool:
+    """Whether any code occurs twice: a neighbour compare when sorted, else a count or a hash."""
+    if len(codes) < 2:
+        return False
+    if bool((codes[1:] > codes[:-1]).all()):
+        return False
+    if size <= 8 * len(codes):
+        return bool(np.bincount(codes, minlength=size).max() > 1)
+    return not pd.Index(codes).is_unique
+
+
+def _repeated_mask(codes: np.ndarray, size: int) -> np.ndarray:
+    """Mask of the rows whose code occurs more than once."""
+    if size <= 8 * len(codes):
+        return np.bincount(codes, minlength=size)[codes] > 1
+    return pd.Index(codes).duplicated(keep=False)
 
 
 def conform(name: str, frame: pd.DataFrame | pa.Table) -> pd.DataFrame:

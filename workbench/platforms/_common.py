@@ -116,7 +116,56 @@ def isin(values, among) -> np.ndarray:
             a = a.cast(v.type)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return pd.Series(values).isin(list(among)).to_numpy()
-    return pc.fill_null(pc.is_in(v, value_set=a, skip_nulls=True), False).to_numpy(zero_copy_only=False)
+    a_starts = run_starts(a)
+    if a_starts is not None:  # neighbouring repeats add nothing to the set
+        a = a.take(pa.array(a_starts, type=pa.int64()))
+    starts = run_starts(v)
+    if starts is None:
+        return pc.fill_null(pc.is_in(v, value_set=a, skip_nulls=True), False).to_numpy(zero_copy_only=False)
+    heads = v.take(pa.array(starts, type=pa.int64()))
+    hit = pc.fill_null(pc.is_in(heads, value_set=a, skip_nulls=True), False).to_numpy(zero_copy_only=False)
+    return np.repeat(hit, np.diff(np.append(starts, len(v))))
+
+
+def run_starts(arr: pa.Array) -> np.ndarray | None:
+    """Start positions of the runs of equal neighbours in ``arr`` (no nulls), or None when the runs
+    are too short to be worth it (fewer than two rows per run on average)."""
+    n = len(arr)
+    if n <= 64 or arr.null_count:
+        return None
+    change = pc.not_equal(arr.slice(1), arr.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(np.concatenate([[True], change]))
+    return starts if len(starts) <= n // 2 else None
+
+
+def _index_in(k: pa.Array, ix: pa.Array) -> np.ndarray:
+    """``pc.index_in`` as int64 positions (-1: absent); a key repeated on neighbouring rows is hashed once."""
+    starts = run_starts(k)
+    if starts is None:
+        return pc.fill_null(pc.index_in(k, value_set=ix), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    heads = k.take(pa.array(starts, type=pa.int64()))
+    pos = pc.fill_null(pc.index_in(heads, value_set=ix), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.repeat(pos, np.diff(np.append(starts, len(k))))
+
+
+def positions_in(parts: list[pa.Array], index: pa.Array) -> np.ndarray:
+    """:func:`lookup` positions of several key arrays (concatenated) in one ``index``: the index is
+    hashed once; keys repeated on neighbouring rows are probed once."""
+    parts = [p.cast(index.type) if p.type != index.type else p for p in parts]
+    heads, lengths = [], []
+    for p in parts:
+        starts = run_starts(p)
+        if starts is None:
+            heads.append(p)
+            lengths.append(np.ones(len(p), dtype=np.int64))
+        else:
+            heads.append(p.take(pa.array(starts, type=pa.int64())))
+            lengths.append(np.diff(np.append(starts, len(p))))
+    keys = pa.concat_arrays(heads)
+    if not len(keys) or not len(index):
+        return np.full(int(sum(len(p) for p in parts)), -1, dtype=np.int64)
+    pos = pc.fill_null(pc.index_in(keys, value_set=index), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.repeat(pos, np.concatenate(lengths))
 
 
 def lookup(keys, index, values=None) -> np.ndarray:
@@ -132,7 +181,7 @@ def lookup(keys, index, values=None) -> np.ndarray:
     else:
         if ix.type != k.type:
             ix = ix.cast(k.type)
-        pos = pc.fill_null(pc.index_in(k, value_set=ix), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        pos = _index_in(k, ix)
     if values is None:
         return pos
     if isinstance(values, (pd.Series, pa.Array, pa.ChunkedArray)) and (
@@ -159,14 +208,32 @@ def _col_codes(values) -> tuple[np.ndarray, int]:
         or (isinstance(getattr(values, "dtype", None), pd.ArrowDtype)
             and pa.types.is_string(values.dtype.pyarrow_dtype))
     if is_text:
-        arr = arrow_strings(values)
-        enc = pc.dictionary_encode(arr, null_encoding="encode")
-        return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), len(enc.dictionary)
+        return _text_codes(arrow_strings(values))
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
         values = values.to_pandas()
     codes, uniq = pd.factorize(np.asarray(values) if not isinstance(values, pd.Series) else values,
                                use_na_sentinel=False)
     return codes.astype(np.int64), len(uniq)
+
+
+def _text_codes(arr: pa.Array) -> tuple[np.ndarray, int]:
+    """Dictionary codes of a text array (nulls get a code) and their count."""
+    codes, dictionary = dictionary_codes(arr)
+    return codes, len(dictionary)
+
+
+def dictionary_codes(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """``pc.dictionary_encode`` as (int64 codes, dictionary); nulls get a code; a value repeated on
+    neighbouring rows is hashed once."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    starts = run_starts(arr)
+    if starts is not None:
+        enc = pc.dictionary_encode(arr.take(pa.array(starts, type=pa.int64())))
+        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        return np.repeat(codes, np.diff(np.append(starts, len(arr)))), enc.dictionary
+    enc = pc.dictionary_encode(arr, null_encoding="encode")
+    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary
 
 
 def row_codes(*columns) -> np.ndarray:
@@ -209,6 +276,9 @@ def to_numeric(s: pd.Series) -> pd.Series:
     if not isinstance(getattr(s, "array", None), pd.arrays.ArrowStringArray) or not len(s):
         return pd.to_numeric(s, errors="coerce")
     arr = arrow_strings(s)
+    ints = _plain_ints(arr)
+    if ints is not None:
+        return pd.Series(ints, index=s.index, name=s.name)
     if arr.null_count == len(arr) or not pc.all(pc.match_substring_regex(arr, _PLAIN_NUMBER)).as_py():
         return pd.to_numeric(s, errors="coerce")
     if arr.null_count == 0 and not pc.any(pc.match_substring(arr, ".")).as_py():
@@ -216,6 +286,19 @@ def to_numeric(s: pd.Series) -> pd.Series:
     else:
         vals = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
     return pd.Series(vals, index=s.index, name=s.name)
+
+
+def _plain_ints(arr: pa.Array) -> np.ndarray | None:
+    """int64 values when every cell is ``-?[0-9]{1,15}`` (no nulls), else None: one cast instead of a
+    regular expression per cell."""
+    if arr.null_count or not len(arr) or pc.max(pc.binary_length(arr)).as_py() > 15:
+        return None
+    if not pc.all(pc.ascii_is_decimal(pc.utf8_ltrim(arr, characters="-"))).as_py():
+        return None  # checked first: a failing cast is slow, and "0x10" would cast
+    try:
+        return pc.cast(arr, pa.int64()).to_numpy()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # "--1"
+        return None
 
 
 def map_keys(keys: list, index: list, values) -> pd.array:
@@ -521,13 +604,38 @@ def fmt_money(s: pd.Series) -> pd.Series:
 def slugify_series(s: pd.Series) -> pd.Series:
     """:func:`workbench.mapping.slugify` over a column with pyarrow (mapping rules 1.2): NFKD to
     ASCII, lower case, runs of other characters become one ``-``, trimmed, at most 255 characters."""
-    a = pc.utf8_normalize(arrow_strings(s.fillna("")), form="NFKD")
-    a = pc.replace_substring_regex(a, pattern="[^\\x00-\\x7f]", replacement="")
-    a = pc.utf8_lower(a)
-    a = pc.replace_substring_regex(a, pattern="[^a-z0-9]+", replacement="-")
+    a = arrow_strings(s.fillna(""))
+    if not pc.all(pc.string_is_ascii(a)).as_py():  # on ASCII text these two steps change nothing
+        a = pc.utf8_normalize(a, form="NFKD")
+        a = pc.replace_substring_regex(a, pattern="[^\\x00-\\x7f]", replacement="")
+    a = _dash_runs(pc.utf8_lower(a))  # (not ascii_lower: wrong on arrays whose offsets do not start at 0)
     a = pc.utf8_trim(a, characters="-")
     a = pc.utf8_rtrim(pc.utf8_slice_codeunits(a, 0, 255), characters="-")
     return str_series(a, s.index)
+
+
+_SLUG_BYTES = np.zeros(256, dtype=bool)
+_SLUG_BYTES[np.frombuffer(b"abcdefghijklmnopqrstuvwxyz0123456789-", dtype=np.uint8)] = True
+
+
+def _dash_runs(a: pa.Array) -> pa.Array:
+    """Runs of characters other than ``a-z0-9`` become one ``-`` (lower-case ASCII text without
+    nulls); the regular expression runs only on the cells that hold such a character or ``--``."""
+    if not len(a):
+        return a
+    _, obuf, dbuf = a.buffers()
+    offsets = np.frombuffer(obuf, dtype=np.int64 if pa.types.is_large_string(a.type) else np.int32)
+    offsets = offsets[a.offset: a.offset + len(a) + 1]
+    data = np.frombuffer(dbuf, dtype=np.uint8)[int(offsets[0]):int(offsets[-1])] if dbuf is not None \
+        else np.zeros(0, dtype=np.uint8)
+    odd = np.flatnonzero(~_SLUG_BYTES[data]) + int(offsets[0])
+    need = np.zeros(len(a), dtype=bool)
+    need[np.searchsorted(offsets, odd, side="right") - 1] = True
+    need |= pc.match_substring(a, "--").to_numpy(zero_copy_only=False)
+    if not need.any():
+        return a
+    fixed = pc.replace_substring_regex(a.filter(pa.array(need)), pattern="[^a-z0-9]+", replacement="-")
+    return pc.replace_with_mask(a, pa.array(need), fixed)
 
 
 def attr_key(names: pd.Series) -> pd.Series:
@@ -674,9 +782,18 @@ def extra_rows(ids: pd.Series, values: pd.Series, entity, namespace: str, key: s
     if not m.any():
         return _empty_extra()
     # boolean masks on the Arrow-backed arrays: no round trip through Python objects
-    ent = entity.array[m] if isinstance(entity, pd.Series) else entity
-    return pd.DataFrame({"entity": ent, "entity_id": ids.array[m], "namespace": namespace,
-                         "key": key, "value": v.array[m], "type": type_})
+    n = int(m.sum())
+    ent = entity.array[m] if isinstance(entity, pd.Series) else _constant(entity, n)
+    return pd.DataFrame({"entity": ent, "entity_id": ids.array[m], "namespace": _constant(namespace, n),
+                         "key": _constant(key, n), "value": v.array[m], "type": _constant(type_, n)})
+
+
+def _constant(value, n: int):
+    """``n`` copies of a text value as a ``str`` array (built in Arrow, not as Python objects); other
+    values are returned as they are, for pandas to broadcast."""
+    if not isinstance(value, str):
+        return value
+    return pd.array(pa.repeat(pa.scalar(value, pa.large_string()), n), dtype="str")
 
 
 def extra_columns(frame: pd.DataFrame, columns: dict, *, entity: str, ids: pd.Series, namespace: str,
@@ -694,7 +811,19 @@ def concat_extra(parts: list[pd.DataFrame], *, dedupe: bool = True) -> pd.DataFr
     if not parts:
         return _empty_extra()
     out = pd.concat(parts, ignore_index=True)
-    return out.drop_duplicates(EXTRA_COLUMNS[:4], keep="first") if dedupe else out
+    if not dedupe:
+        return out
+    first = first_occurrence(*[out[c] for c in EXTRA_COLUMNS[:4]])
+    return out if first.all() else out[first]
+
+
+def first_occurrence(*columns) -> np.ndarray:
+    """Mask of the rows whose tuple of ``columns`` did not occur on an earlier row
+    (``~DataFrame.duplicated(keep="first")``; nulls equal nulls)."""
+    codes = row_codes(*columns)
+    if len(codes) < 2 or bool((codes[1:] > codes[:-1]).all()):
+        return np.ones(len(codes), dtype=bool)
+    return ~pd.Index(codes).duplicated(keep="first")
 
 
 def extra_wide(extra: pd.DataFrame, entity: str, namespace: str) -> pd.DataFrame:
@@ -703,6 +832,21 @@ def extra_wide(extra: pd.DataFrame, entity: str, namespace: str) -> pd.DataFrame
     if not len(e):
         return pd.DataFrame()
     return e.pivot_table(index="entity_id", columns="key", values="value", aggfunc="first")
+
+
+def collection_names(paths: list[str], mapping: Mapping) -> tuple[list[str], list[str]]:
+    """Titles (the last level) and handles of distinct category paths, in order: the handle is
+    ``mapping.collection(path)`` (recorded with ``suggest`` so a saved mapping lists every category);
+    a repeated handle gets ``-2``, ``-3``, ... (mapping rules 1.6)."""
+    titles = [p.rsplit(" > ", 1)[-1] for p in paths]
+    seen: dict[str, int] = {}
+    handles = []
+    for p in paths:
+        h = mapping.suggest("collections", p, mapping.collection(p)) or "collection"
+        k = seen.get(h, 0)
+        seen[h] = k + 1
+        handles.append(h if k == 0 else f"{h}-{k + 1}")
+    return titles, handles
 
 
 def collections_from_paths(paths: pd.DataFrame, *, platform: str, level_sep: str | None = None,
@@ -730,11 +874,7 @@ def collections_from_paths(paths: pd.DataFrame, *, platform: str, level_sep: str
     keep_rows = path != ""
     df = df[keep_rows].assign(path=path[keep_rows])
     cols = df.drop_duplicates("path")[["path"] + extra_cols].reset_index(drop=True)
-    cols["title"] = [p.rsplit(" > ", 1)[-1] for p in cols["path"]]
-    cols["handle"] = [mapping.suggest("collections", p, mapping.collection(p)) or "collection"
-                      for p in cols["path"]]
-    n = cols.groupby("handle").cumcount()
-    cols["handle"] = cols["handle"].where(n == 0, cols["handle"] + "-" + (n + 1).astype(str))
+    cols["title"], cols["handle"] = collection_names(list(cols["path"]), mapping)
     cols["collection_id"] = cols["handle"]
     cp = pd.DataFrame({"collection_id": lookup(df["path"], cols["path"], cols["collection_id"]),
                        "product_id": df["product_id"].to_numpy()})
@@ -903,15 +1043,51 @@ def final_variant_ids(variants: pd.DataFrame, variant_options: pd.DataFrame,
         ``variants``, ``variant_options`` and ``extra`` with the new ids; option and extra
         rows of an unknown variant are dropped.
     """
-    newid = variants["product_id"].astype("str") + "#" + variants["position"].astype("str")
-    idmap = pd.Series(newid.to_numpy(), index=variants["variant_id"].to_numpy())
-    variants["variant_id"] = newid.to_numpy()
-    variant_options["variant_id"] = lookup(variant_options["variant_id"], idmap.index, idmap)
-    variant_options = variant_options[variant_options["variant_id"].notna()]
-    ve_ = extra["entity"] == "variant"
-    extra.loc[ve_, "entity_id"] = lookup(extra.loc[ve_, "entity_id"], idmap.index, idmap)
-    extra = extra[extra["entity_id"].notna()]
+    old_ids = _key_array(variants["variant_id"])
+    newid = _variant_ids(variants["product_id"], variants["position"])
+    variants["variant_id"] = str_series(newid, variants.index)
+    if not all(_is_text(c) for c in (variants["product_id"], variant_options["variant_id"], extra["entity_id"],
+                                      extra["entity"])) or not pa.types.is_string(old_ids.type):
+        variant_options["variant_id"] = lookup(variant_options["variant_id"], old_ids, newid)
+        ve_ = extra["entity"] == "variant"
+        extra.loc[ve_, "entity_id"] = lookup(extra.loc[ve_, "entity_id"], old_ids, newid)
+    else:
+        # one hash table of the old ids for both lookups
+        vo_ids = arrow_strings(variant_options["variant_id"])
+        eid = arrow_strings(extra["entity_id"])
+        ve_ = pc.fill_null(pc.equal(arrow_strings(extra["entity"]), "variant"), False)
+        ex_ids = eid.filter(ve_)
+        new = _take_or_null(newid, positions_in([vo_ids, ex_ids], old_ids))
+        variant_options["variant_id"] = str_series(new.slice(0, len(vo_ids)), variant_options.index)
+        if len(ex_ids):
+            extra["entity_id"] = str_series(pc.replace_with_mask(eid, ve_, new.slice(len(vo_ids))), extra.index)
+    variant_options = _drop_na(variant_options, "variant_id")
+    extra = _drop_na(extra, "entity_id")
     return variants, variant_options, extra
+
+
+def _take_or_null(values: pa.Array, pos: np.ndarray) -> pa.Array:
+    """``values[pos]``, null where ``pos`` is -1."""
+    return values.take(pa.array(pos, mask=pos < 0))
+
+
+def _is_text(s) -> bool:
+    return isinstance(getattr(s, "array", None), pd.arrays.ArrowStringArray)
+
+
+def _variant_ids(product_id: pd.Series, position: pd.Series) -> pa.Array:
+    """``<product_id>#<position>`` per row (null where either is missing)."""
+    if str(position.dtype) in ("int64", "int32") and isinstance(product_id.array, pd.arrays.ArrowStringArray):
+        pos = pa.array(position.to_numpy()).cast(pa.string())
+        return pc.binary_join_element_wise(arrow_strings(product_id), pos, "#")
+    newid = product_id.astype("str") + "#" + position.astype("str")
+    return arrow_strings(pd.Series(pd.array(newid.to_numpy(), dtype="str")))
+
+
+def _drop_na(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``frame[frame[column].notna()]`` without copying the rows when none is missing."""
+    keep = frame[column].notna().to_numpy()
+    return frame.copy(deep=False) if keep.all() else frame[keep]
 
 
 def suffix_repeats(sku: pd.Series, dup, taken: set, *, fold=None, strip: bool = False) -> dict:

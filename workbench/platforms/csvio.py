@@ -234,7 +234,20 @@ def _record_starts(text: str, delimiter: str) -> np.ndarray:
 # parsing
 
 def _parse_fast(source, names_count: int, delimiter: str) -> pa.Table | None:
-    """pyarrow parse (header row included as row 0); None when a row has the wrong number of fields."""
+    """pyarrow parse (header row included as row 0); None when a row has the wrong number of fields.
+
+    Blocks of 1 MB parse fastest; a file with a row longer than that is parsed again in 16 MB blocks."""
+    try:
+        return _parse_blocks(source, names_count, delimiter, 1 << 20)
+    except pa.ArrowInvalid as exc:
+        if "straddl" not in str(exc):
+            raise
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return _parse_blocks(source, names_count, delimiter, 1 << 24)
+
+
+def _parse_blocks(source, names_count: int, delimiter: str, block_size: int) -> pa.Table | None:
     bad: list[int] = []
 
     def on_invalid(row) -> str:
@@ -244,7 +257,7 @@ def _parse_fast(source, names_count: int, delimiter: str) -> pa.Table | None:
     cols = [f"f{i}" for i in range(names_count)]
     table = pacsv.read_csv(
         source,
-        read_options=pacsv.ReadOptions(column_names=cols, block_size=1 << 24),
+        read_options=pacsv.ReadOptions(column_names=cols, block_size=block_size),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
                                          escape_char=False, newlines_in_values=True,
                                          ignore_empty_lines=True, invalid_row_handler=on_invalid),
@@ -312,7 +325,7 @@ def _to_frame(table: pa.Table, names: list[str]) -> pd.DataFrame:
                 break
         else:
             table = table.filter(nonempty)
-    frame = table.to_pandas()
+    frame = table.combine_chunks().to_pandas()  # one chunk per column: later kernels need no copies
     for c in frame.columns:  # guarantee the pandas-3 "str" dtype even for empty tables
         if str(frame[c].dtype) != "str":
             frame[c] = frame[c].astype("str")
@@ -503,10 +516,16 @@ def csv_lines(frame, *, delimiter: str = ",") -> pa.Array:
     are joined as one constant. A cell is quoted only when it holds the delimiter, a quote or a line
     break, as Python's ``csv.QUOTE_MINIMAL`` does.
     """
+    return _csv_lines(frame, delimiter, "\n\r")
+
+
+def _csv_lines(frame, delimiter: str, breaks: str) -> pa.Array:
+    """:func:`csv_lines`, quoting cells that hold the delimiter, a quote or any of ``breaks``
+    (pandas' ``to_csv`` with ``lineterminator="\\n"`` quotes ``\\n`` only)."""
     table = frame if isinstance(frame, pa.Table) else None
     names = table.column_names if table is not None else list(frame.columns)
     n_rows = table.num_rows if table is not None else len(frame)
-    specials = (delimiter + '"\n\r').encode("utf-8")
+    specials = (delimiter + '"' + breaks).encode("utf-8")
     ascii_delim = len(delimiter) == 1 and delimiter.isascii()
     parts: list = []          # arrays, or str for a run of empty columns
     empty_run = 0
@@ -526,7 +545,7 @@ def csv_lines(frame, *, delimiter: str = ",") -> pa.Array:
             rows = _rows_with_bytes(arr, specials)
         else:
             needs = None
-            for ch in (delimiter, '"', "\n", "\r"):
+            for ch in (delimiter, '"', *breaks):
                 m = pc.match_substring(arr, ch)
                 needs = m if needs is None else pc.or_(needs, m)
             rows = pc.indices_nonzero(needs).to_numpy(zero_copy_only=False)
