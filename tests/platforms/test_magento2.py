@@ -509,3 +509,44 @@ def test_magento_composite_customer_sample():
     e = r.catalog.extra.set_index("key")["value"]
     assert (e["gender"], e["store"], e["dob"]) == ("Male", "admin", "2016-04-19 00:00:00")
     assert r.loss.set_index("column").loc["password_hash", "dropped"] == 1
+
+
+# ---- the column-wise helpers of the product reader ------------------------------------------------
+
+def test_decimal_text_matches_the_regexes():
+    """The byte-level checks are the regexes they replace (amounts; to_numeric's plain numbers)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from workbench.platforms.magento2 import _decimal_text
+    vals = ["", "5", ".5", "5.", ".", "..", "-", "-5", "--5", "5-", "-.5", "-5.5", "1234567890123456",
+            "123456789012345", "1.123456789012345", "1.1234567890123456", "-123456789012345.123456789012345",
+            "\u0661\u0662", "5.5.5", "0", "00.00", "1e5", "+5", " 5", "5,5", "x"]
+    a = pa.array(vals)
+    money = pc.match_substring_regex(a, r"^\d+(\.\d+)?$|^\.\d+$").to_numpy(zero_copy_only=False)
+    plain = pc.match_substring_regex(a, r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$").to_numpy(zero_copy_only=False)
+    assert (_decimal_text(a, False, None) == money).all()
+    assert (_decimal_text(a, True, 15) == plain).all()
+    assert (_decimal_text(a.slice(3, 10), True, 15) == plain[3:13]).all()
+    assert not np.asarray(_decimal_text(pa.array(["", ""]), False, None)).any()
+
+
+def test_pairs_quotes_commas_and_codes_without_value():
+    from workbench.platforms.magento2 import parse_pairs
+    s = pd.Series(['a=1,"b=x, y",c="q, r",d', "", 'e = 2 ,f=="z"', 'g="h"'], dtype="str")
+    p = parse_pairs(s)
+    # a token without "=" continues the value before it (so c's value is not one quoted string)
+    assert list(zip(p["row"], p["code"], p["value"], p["order"])) == [
+        (0, "a", "1", 0), (0, "b", "x, y", 1), (0, "c", '"q, r",d', 2), (2, "e", "2", 0), (2, "f", '="z"', 1),
+        (3, "g", "h", 0)]
+
+
+def test_first_text_keeps_the_first_of_each_group_and_text():
+    import numpy as np
+    import pyarrow as pa
+    from workbench.platforms.magento2 import _first_text, _tail_bytes
+    text = pa.array(["/a/x.jpg", "/b/x.jpg", "/a/x.jpg", "/a/x.jpg", "", "short", "/b/x.jpg"])
+    groups = np.array([0, 0, 0, 1, 1, 1, 0])
+    assert _first_text(groups, text).tolist() == [True, True, False, True, True, True, False]
+    assert [v.tobytes() for v in _tail_bytes(pa.array(["", "ab", "abcdefghij"]))] == [
+        b"\0" * 8, b"\0" * 6 + b"ab", b"cdefghij"]

@@ -45,16 +45,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError
-from ..mapping import slugify
+from ..mapping import Mapping, slugify
 from ..safeio import atomic_write, is_formula
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
 from .csvio import read_table
-from ._common import (ATTR_NS, arrow_strings, attr_key, collections_from_paths, concat_extra, concat_results,
-                      map_keys, none_if_empty, str_series, to_numeric,
-                      extra_rows, extra_wide, fmt_money, isin, issue, issues_for, lookup, mapping_option,
-                      mapping_option_name, money, rename_headers, slugify_series, split_list, unique_handles,
-                      fold_grouped, final_variant_ids, suffix_repeats)
+from ._common import (ATTR_NS, EXTRA_COLUMNS, arrow_strings, attr_key, collection_names, concat_extra, concat_results,
+                      none_if_empty, to_numeric, extra_rows, extra_wide, fmt_money, isin, issue, lookup,
+                      mapping_option, mapping_option_name, rename_headers, slugify_series, unique_handles,
+                      fold_grouped, suffix_repeats)
 
 __all__ = ["Magento2Adapter", "IMPORT_COLUMNS"]
 
@@ -114,25 +113,225 @@ _ROW_COLUMNS = ("sku", "name", "price", "special_price", "special_price_from_dat
                 "allow_backorders", "tax_class_name", "base_image", "product_type")
 
 
-def parse_pairs(s: pd.Series, sep: str = ",") -> pd.DataFrame:
-    """``code=value`` pairs of each cell -> long frame (row, code, value, order), column-wise with
-    pyarrow. A token without ``=`` continues the previous value (a comma inside a value);
-    surrounding quotes are removed (``a="x"`` and ``"a=x, y"`` both give ``x``/``x, y``)."""
-    s = s[s.notna() & (s != "")]
-    if not len(s):
-        return pd.DataFrame({"row": pd.Series(dtype="int64"), "code": pd.Series(dtype="str"),
-                             "value": pd.Series(dtype="str"), "order": pd.Series(dtype="int64")})
-    arr = arrow_strings(s)
-    # ASCII text (the usual case): the ASCII trims give the same result, several times faster
-    ascii_ = bool(pc.all(pc.string_is_ascii(arr)).as_py())
-    trim_ws = pc.ascii_trim_whitespace if ascii_ else pc.utf8_trim_whitespace
-    trim = pc.ascii_trim if ascii_ else pc.utf8_trim
+# =================================================================================================
+# Arrow / numpy plumbing for the product reader (positions, not pandas index alignment)
+# =================================================================================================
+
+def _text(values) -> pa.Array:
+    """A text column as one ``pa.string()`` array without nulls (null -> "")."""
+    arr = arrow_strings(values)
+    return pc.fill_null(arr, "") if arr.null_count else arr
+
+
+def _offsets(arr: pa.Array) -> np.ndarray:
+    """The int32 value offsets of a string array (``len + 1`` of them, into its data buffer)."""
+    return np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset:arr.offset + len(arr) + 1]
+
+
+def _filled(arr: pa.Array) -> np.ndarray:
+    """Mask of non-empty cells (nulls count as empty), from the offsets alone."""
+    m = np.diff(_offsets(arr)) > 0
+    if arr.null_count:
+        m &= arr.is_valid().to_numpy(zero_copy_only=False)
+    return m
+
+
+def _take(arr, idx) -> pa.Array:
+    """``arr`` at the positions ``idx`` (numpy ints; -1 gives null)."""
+    idx = np.asarray(idx, dtype=np.int64)
+    if (idx < 0).any():
+        return arr.take(pa.array(idx, mask=idx < 0))
+    return arr.take(idx)
+
+
+def _strs(arr) -> pd.array:
+    """An Arrow string array as a pandas ``str`` array (no copy through Python objects)."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return pd.array(arr, dtype="str")
+
+
+def _arrow_col(arr) -> pd.api.extensions.ExtensionArray:
+    """An Arrow array as a canonical frame's column (Arrow-backed, zero-copy: the schema check
+    takes the Arrow array as it is)."""
+    if isinstance(arr, pa.Array):
+        arr = pa.chunked_array([arr])
+    return pd.arrays.ArrowExtensionArray(arr)
+
+
+def _dense(keys: np.ndarray, n: int) -> bool:
+    """Whether non-negative int keys are few enough for a table indexed by key."""
+    return bool(len(keys)) and int(keys.min()) >= 0 and int(keys.max()) < 4 * n + 1024
+
+
+def _first_pos(keys: np.ndarray) -> np.ndarray:
+    """Per key value (dense table, keys small): the position of its first occurrence."""
+    n = len(keys)
+    first = np.full(int(keys.max()) + 1, n, dtype=np.int64)
+    np.minimum.at(first, keys, np.arange(n))
+    return first
+
+
+def _first_mask(keys: np.ndarray) -> np.ndarray:
+    """Mask of the first occurrence of each int64 key, in order."""
+    if not len(keys):
+        return np.zeros(0, dtype=bool)
+    if _dense(keys, len(keys)):
+        return _first_pos(keys)[keys] == np.arange(len(keys))
+    return ~pd.Index(keys).duplicated(keep="first")
+
+
+def _lookup_first(lk: np.ndarray, rk: np.ndarray) -> np.ndarray:
+    """For each left key, the position of the first equal right key (-1 when none)."""
+    if not len(lk):
+        return np.zeros(0, dtype=np.int64)
+    if not len(rk):
+        return np.full(len(lk), -1, dtype=np.int64)
+    if _dense(rk, len(rk)) and int(lk.min()) >= 0:
+        first = _first_pos(rk)
+        ok = lk < len(first)
+        out = np.where(ok, first[np.where(ok, lk, 0)], len(rk))
+        return np.where(out == len(rk), -1, out)
+    fk = np.flatnonzero(_first_mask(rk))
+    pos = pd.Index(rk[fk]).get_indexer(lk)
+    return np.where(pos >= 0, fk[np.maximum(pos, 0)], -1)
+
+
+def _codes(*arrays) -> tuple[list[np.ndarray], int]:
+    """Int codes of several string arrays on one shared dictionary (equal text, equal code)."""
+    lens = [len(a) for a in arrays]
+    both = pa.concat_arrays([a.cast(pa.string()) if a.type != pa.string() else a for a in arrays]) \
+        if len(arrays) > 1 else arrays[0]
+    enc = pc.dictionary_encode(both, null_encoding="encode")
+    codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    out, at = [], 0
+    for n in lens:
+        out.append(codes[at:at + n])
+        at += n
+    return out, max(len(enc.dictionary), 1)
+
+
+def _join(lk: np.ndarray, rk: np.ndarray, left: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Every (left, right) position pair with equal int keys, in left order then right order (a
+    pandas inner merge); with ``left``, unmatched left rows too (right position -1)."""
+    order = np.argsort(rk, kind="stable")
+    rs = rk[order]
+    lo = np.searchsorted(rs, lk, "left")
+    cnt = np.searchsorted(rs, lk, "right") - lo
+    miss = cnt == 0
+    if left:
+        cnt = np.where(miss, 1, cnt)
+    li = np.repeat(np.arange(len(lk)), cnt)
+    start = np.cumsum(cnt) - cnt
+    pos = np.arange(int(cnt.sum())) + np.repeat(lo - start, cnt)
+    ri = order[np.minimum(pos, max(len(order) - 1, 0))] if len(order) else np.full(len(pos), -1)
+    if left:
+        ri = np.where(np.repeat(miss, cnt), -1, ri)
+    return li, ri
+
+
+def _member(keys: np.ndarray, among: np.ndarray, space: int) -> np.ndarray:
+    """``np.isin(keys, among)`` for non-negative int keys below ``space``: a bitmap when it is small,
+    else a hash lookup."""
+    if not len(among) or not len(keys):
+        return np.zeros(len(keys), dtype=bool)
+    if space <= 8 * (len(keys) + len(among)) + 4096:
+        bits = np.zeros(space, dtype=bool)
+        bits[among] = True
+        return bits[keys]
+    return pd.Index(among).get_indexer(keys) >= 0 if pd.Index(among).is_unique else \
+        pd.Index(np.unique(among)).get_indexer(keys) >= 0
+
+
+def _tail_bytes(text: pa.Array) -> np.ndarray:
+    """The last (up to) 8 bytes of each string as one uint64, read through an unaligned byte-stride
+    view of the data buffer (no per-byte work)."""
+    off = _offsets(text).astype(np.int64)
+    buf = text.buffers()[2]
+    data = np.frombuffer(buf, dtype=np.uint8) if buf is not None and buf.size else np.zeros(0, dtype=np.uint8)
+    b = off[1:]
+    w = np.zeros(len(b), dtype=np.uint64)
+    big = b >= 8
+    if big.any():
+        win = np.ndarray((len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))  # win[k] = data[k:k+8]
+        w[big] = win[b[big] - 8]
+    if not big.all():  # the strings ending in the first 8 bytes of the buffer
+        head = np.zeros(16, dtype=np.uint8)
+        head[8:8 + min(len(data), 8)] = data[:8]
+        w[~big] = np.ndarray((9,), dtype="<u8", buffer=head, strides=(1,))[b[~big]]
+    ln = np.minimum(off[1:] - off[:-1], 8)
+    sh = (np.minimum(8 - ln, 7) * 8).astype(np.uint64)
+    return np.where(ln == 0, np.uint64(0), (w >> sh) << sh)
+
+
+def _first_text(groups: np.ndarray, text: pa.Array) -> np.ndarray:
+    """Mask of the first occurrence of each (group, text) pair, in order. Only the rows whose cheap
+    fingerprint (group, length, last bytes) repeats are compared as text."""
+    n = len(text)
+    if n < 2:
+        return np.ones(n, dtype=bool)
+    off = _offsets(text).astype(np.uint64)
+    fp = (groups.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+          ^ (off[1:] - off[:-1]) * np.uint64(0xC2B2AE3D27D4EB4F)
+          ^ _tail_bytes(text))
+    cand = np.flatnonzero(pd.Index(fp.view(np.int64)).duplicated(keep=False))
+    first = np.ones(n, dtype=bool)
+    if len(cand):
+        (c,), nc = _codes(text.take(cand))
+        first[cand] = _first_mask(groups[cand] * nc + c)
+    return first
+
+
+def _run_positions(groups: np.ndarray) -> np.ndarray:
+    """1-based place of each row in its run of equal ``groups`` values (rows already grouped)."""
+    n = len(groups)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    new = np.ones(n, dtype=bool)
+    new[1:] = groups[1:] != groups[:-1]
+    starts = np.flatnonzero(new)
+    return np.arange(n) - np.repeat(starts, np.diff(np.append(starts, n))) + 1
+
+
+def _is_ascii(arr: pa.Array) -> bool:
+    return bool(pc.all(pc.string_is_ascii(arr)).as_py()) if len(arr) else True
+
+
+def _split_at_eq(flat: pa.Array, eq: np.ndarray) -> tuple[pa.Array, pa.Array]:
+    """Each ``code=value`` token split at its first ``=`` (``eq``: its byte position, -1 when none:
+    the token is the code, the value empty): new offsets over the same bytes (code, ``=``, value
+    per token); the codes taken, the values left in place."""
+    n = len(flat)
+    off = _offsets(flat).astype(np.int64)
+    a, b = off[:-1], off[1:]
+    has = eq >= 0
+    e = np.where(has, a + eq, b)
+    o3 = np.empty(3 * n + 1, dtype=np.int32)
+    o3[0:3 * n:3] = a
+    o3[1:3 * n:3] = e
+    o3[2:3 * n:3] = np.where(has, e + 1, b)
+    o3[3 * n] = b[-1] if n else 0
+    arr3 = pa.StringArray.from_buffers(3 * n, pa.py_buffer(o3), flat.buffers()[2])
+    return arr3.take(np.arange(0, 3 * n, 3)), arr3  # the values: arr3 at 3 * token + 2, taken when needed
+
+
+def _pairs(arr: pa.Array, sep: str = ",", values: bool = True) -> dict:
+    """``code=value`` pairs of each cell: ``row`` (position in ``arr``), ``code``, ``value`` (Arrow)
+    and ``order`` (place in the cell). A token without ``=`` continues the previous value (a comma
+    inside a value); surrounding quotes are removed (``a="x"`` and ``"a=x, y"`` both give ``x``/``x, y``)."""
+    arr = _text(arr)
     lst = pc.split_pattern(arr, sep)
     flat = pc.list_flatten(lst)
-    parents = pc.list_parent_indices(lst).to_numpy()
-    has_eq = pc.match_substring(flat, "=")
-    has_eq_np = has_eq.to_numpy(zero_copy_only=False)
-    start = has_eq_np.copy()
+    parents = pc.list_parent_indices(lst).to_numpy().astype(np.int64)
+    if not len(flat):
+        empty = pa.array([], pa.string())
+        return {"row": parents, "code": empty, "value": empty, "order": parents.copy(), "vpos": parents.copy(),
+                "qcode": np.zeros(0, dtype=bool), "arr3": (empty,), "ascii": True}
+    ascii_ = _is_ascii(flat)
+    trim_ws = pc.ascii_trim_whitespace if ascii_ else pc.utf8_trim_whitespace
+    trim = pc.ascii_trim if ascii_ else pc.utf8_trim
+    eq = pc.find_substring(flat, "=").to_numpy(zero_copy_only=False).astype(np.int64)
+    start = eq >= 0
     start[0] = True
     start[1:] |= parents[1:] != parents[:-1]
     if not start.all():  # rare: commas inside values; join the continuation tokens back
@@ -142,33 +341,176 @@ def parse_pairs(s: pd.Series, sep: str = ",") -> pd.DataFrame:
         for j in np.flatnonzero(~start):
             starts[gid[j]] = starts[gid[j]] + sep + vals[j]
         flat = pa.array(starts, type=pa.string())
+        eq = pc.find_substring(flat, "=").to_numpy(zero_copy_only=False).astype(np.int64)
         parents = parents[start]
-        has_eq = pc.match_substring(flat, "=")
-        has_eq_np = has_eq.to_numpy(zero_copy_only=False)
         order = np.arange(len(parents)) - np.searchsorted(parents, parents)
     else:
-        off = lst.offsets.to_numpy()
+        off = lst.offsets.to_numpy().astype(np.int64)
         order = np.arange(len(parents)) - (off[parents] - off[0])
-    # "code=value" split once at the first "=" (a token without one is a code with an empty value)
-    if has_eq_np.all():
-        kv = pc.split_pattern(flat, "=", max_splits=1)
-    else:
-        kv = pc.split_pattern(pc.if_else(has_eq, flat, pc.binary_join_element_wise(flat, "=", "")), "=",
-                              max_splits=1)
-    code_raw = trim_ws(pc.list_element(kv, 0))
+    code0, arr3 = _split_at_eq(flat, eq)
+    vpos = np.arange(len(flat))
+    code_raw = trim_ws(code0)
     code = trim(code_raw, characters='" ')
-    value = trim_ws(pc.list_element(kv, 1))
+    qcode = pc.starts_with(code_raw, '"').to_numpy(zero_copy_only=False)
+    keep = _filled(code)
+    if not keep.all():
+        k = pa.array(keep)
+        parents, code, vpos, order, qcode = parents[keep], code.filter(k), vpos[keep], order[keep], qcode[keep]
+    out = {"row": parents, "code": code, "order": order, "vpos": vpos, "qcode": qcode, "arr3": (arr3,),
+           "ascii": ascii_}
+    if values:
+        out["value"] = _pair_values(out)
+    return out
+
+
+def _subset(p: dict, idx: np.ndarray) -> dict:
+    """The pairs at positions ``idx`` (every array of the dict taken)."""
+    return {k: v[idx] if isinstance(v, np.ndarray) else v.take(idx) if isinstance(v, pa.Array) else v
+            for k, v in p.items()}
+
+
+def _pair_values(p: dict, idx=None) -> pa.Array:
+    """The values of ``_pairs`` (at ``idx``): trimmed, surrounding quotes removed."""
+    vpos, qcode = p["vpos"], p["qcode"]
+    if idx is not None:
+        vpos, qcode = vpos[idx], qcode[idx]
+    value = p["arr3"][0].take(3 * vpos + 2)
+    value = (pc.ascii_trim_whitespace if p["ascii"] else pc.utf8_trim_whitespace)(value)
     quoted = pc.and_(pc.starts_with(value, '"'), pc.ends_with(value, '"'))
     if pc.any(quoted).as_py():
         value = pc.if_else(pc.and_(quoted, pc.greater_equal(pc.utf8_length(value), 2)),
                            pc.utf8_slice_codeunits(value, 1, -1), value)
-    if pc.any(pc.starts_with(code_raw, '"')).as_py():
-        value = pc.if_else(pc.starts_with(code_raw, '"'), pc.utf8_rtrim(value, characters='"'), value)
-    keep = pc.not_equal(code, "").to_numpy(zero_copy_only=False)
-    return pd.DataFrame({"row": s.index.to_numpy()[parents][keep],
-                         "code": pd.array(code.filter(pa.array(keep)), dtype="str"),
-                         "value": pd.array(value.filter(pa.array(keep)), dtype="str"),
-                         "order": order[keep]})
+    if qcode.any():
+        value = pc.if_else(pa.array(qcode), pc.utf8_rtrim(value, characters='"'), value)
+    return value
+
+
+def parse_pairs(s: pd.Series, sep: str = ",") -> pd.DataFrame:
+    """``code=value`` pairs of each cell -> long frame (row = the cell's index label, code, value,
+    order); see :func:`_pairs`."""
+    s = s[(s.notna() & (s != "")).to_numpy(dtype=bool)]
+    p = _pairs(arrow_strings(s) if len(s) else pa.array([], pa.string()), sep)
+    return pd.DataFrame({"row": s.index.to_numpy()[p["row"]] if len(s) else np.zeros(0, dtype=np.int64),
+                         "code": _strs(p["code"]), "value": _strs(p["value"]), "order": p["order"]})
+
+
+def _split_items(arr: pa.Array, sep: str = ",") -> tuple[np.ndarray, pa.Array]:
+    """A list cell split into its trimmed, non-empty items: (cell position per item, items)
+    (``split_list(..., escaped=False)`` on positions)."""
+    arr = _text(arr)
+    lst = pc.split_pattern(arr, sep)
+    flat = pc.list_flatten(lst)
+    flat = pc.ascii_trim_whitespace(flat) if _is_ascii(arr) else pc.utf8_trim_whitespace(flat)
+    parents = pc.list_parent_indices(lst).to_numpy().astype(np.int64)
+    keep = _filled(flat)
+    if keep.all():
+        return parents, flat
+    return parents[keep], flat.filter(pa.array(keep))
+
+
+def _slug(arr: pa.Array) -> pa.Array:
+    """``slugify_series`` on an Arrow array (mapping rules 1.2), skipping the steps that change
+    nothing (ASCII text; text already made of ``a-z0-9`` and single ``-``)."""
+    a = _text(arr)
+    if _is_ascii(a):
+        a = pc.ascii_lower(a)
+    else:
+        a = pc.utf8_normalize(a, form="NFKD")
+        a = pc.replace_substring_regex(a, pattern="[^\\x00-\\x7f]", replacement="")
+        a = pc.utf8_lower(a)
+    off = _offsets(a)
+    data = np.frombuffer(a.buffers()[2], dtype=np.uint8)[off[0]:off[-1]] if len(a) and a.buffers()[2] else \
+        np.zeros(0, dtype=np.uint8)
+    if not (_SLUG_BYTES[data].all() and not pc.any(pc.match_substring(a, "--")).as_py()):
+        a = pc.replace_substring_regex(a, pattern="[^a-z0-9]+", replacement="-")
+    a = pc.utf8_trim(a, characters="-")
+    if len(a) and pc.max(pc.binary_length(a)).as_py() > 255:
+        a = pc.utf8_rtrim(pc.utf8_slice_codeunits(a, 0, 255), characters="-")
+    return a
+
+
+_SLUG_BYTES = np.zeros(256, dtype=bool)
+for _c in b"abcdefghijklmnopqrstuvwxyz0123456789-":
+    _SLUG_BYTES[_c] = True
+
+
+def _unique_handles(h: pa.Array, fallback) -> pa.Array:
+    """``unique_handles(h, fallback)``: the fallback (a function giving the fallback text of some
+    rows) where the handle is empty, then ``product``; repeats get ``-2``, ``-3``... (exactly
+    ``_common.unique_handles`` when something repeats)."""
+    empty = ~_filled(h)
+    if empty.any():
+        idx = np.flatnonzero(empty)
+        fb = np.asarray(fallback(idx).to_pylist(), dtype=object)
+        vals = np.asarray(h.to_pylist(), dtype=object)
+        vals[idx] = fb
+        vals[vals == ""] = "product"
+        h = pa.array(vals, type=pa.string())
+    if pc.count_distinct(h).as_py() == len(h):
+        return h
+    out = unique_handles(pd.Series(_strs(h)))
+    return _text(out)
+
+
+def _url_array(pattern: str, fields: dict, n: int, mapping, key: str) -> pa.Array:
+    """``pattern.format(**row)`` for every row, column-wise in Arrow. A row where a field the
+    pattern uses is empty gets no URL (null): an old URL is never invented."""
+    import string
+    pieces: list = []
+    ok = np.ones(n, dtype=bool)
+    for lit, name, spec, conv in string.Formatter().parse(pattern):
+        if lit:
+            pieces.append(lit)
+        if name is None:
+            continue
+        if name not in fields:
+            raise InputError(f"the URL pattern {pattern!r} uses {{{name}}} which the Magento export does not have; "
+                             f"use one of: {', '.join('{' + k + '}' for k in fields)}",
+                             file=getattr(mapping, "path", None), column=key)
+        v = fields[name]
+        v = _text(v) if isinstance(v, (pa.Array, pa.ChunkedArray)) else \
+            pa.array(pd.Series(v, dtype=object).fillna("").astype(str).to_numpy(dtype=object), type=pa.string())
+        ok &= _filled(v)
+        pieces.append(v)
+    if not any(isinstance(p, pa.Array) for p in pieces):
+        out = pa.array(["".join(pieces)] * n, type=pa.string())
+    else:
+        out = pc.binary_join_element_wise(*pieces, "")
+    return pc.if_else(pa.array(ok), out, pa.scalar(None, pa.string()))
+
+
+def _has_byte(arr: pa.Array, byte: int) -> np.ndarray:
+    """Mask of the strings holding ``byte`` (one numpy scan of the data buffer)."""
+    off = _offsets(arr).astype(np.int64)
+    buf = arr.buffers()[2]
+    if not len(arr) or buf is None or off[-1] == off[0]:
+        return np.zeros(len(arr), dtype=bool)
+    data = np.frombuffer(buf, dtype=np.uint8)[off[0]:off[-1]]
+    at = np.flatnonzero(data == byte) + off[0]
+    m = np.zeros(len(arr), dtype=bool)
+    m[np.searchsorted(off, at, "right") - 1] = True
+    if arr.null_count:
+        m &= arr.is_valid().to_numpy(zero_copy_only=False)
+    return m
+
+
+def _absolute(src: pa.Array) -> np.ndarray:
+    """Mask of URLs with a scheme (``https://...``); the regex only runs on cells holding ``:``."""
+    m = _has_byte(src, ord(":"))
+    if m.any():
+        idx = np.flatnonzero(m)
+        m[idx] = pc.match_substring_regex(src.take(idx), r"^[a-zA-Z][a-zA-Z0-9+.-]*://").to_numpy(
+            zero_copy_only=False)
+    return m
+
+
+def _join_base(base_url: str, src: pa.Array, rel: np.ndarray) -> pa.Array:
+    """Relative image paths joined to ``base_url`` (the others kept)."""
+    if rel.all() and src.null_count == 0 and pc.all(pc.starts_with(src, "/")).as_py() \
+            and not pc.any(pc.starts_with(src, "//")).as_py():
+        return pc.binary_join_element_wise(base_url, src, "")  # each path has exactly one leading "/"
+    return pc.if_else(pa.array(rel), pc.binary_join_element_wise(base_url, pc.utf8_ltrim(src, characters="/"), "/"),
+                      src)
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
@@ -185,27 +527,6 @@ def parse_dates(s: pd.Series) -> pd.Series:
 #: "Product URL Suffix" and "Category URL Suffix" ``.html``, "Use Categories Path for Product URLs" No).
 DEFAULT_PRODUCT_URL = "/{url_key}.html"
 DEFAULT_CATEGORY_URL = "/{path}.html"
-
-
-def _url_series(pattern: str, fields: dict, n: int, mapping, key: str) -> pd.Series:
-    """``pattern.format(**row)`` for every row, column-wise (a private twin of the migration's
-    helper; ``_common`` is not ours to change). A row where a field the pattern uses is empty gets
-    no URL (None): an old URL is never invented."""
-    import string
-    out = pd.Series("", index=range(n), dtype=object)
-    ok = np.ones(n, dtype=bool)
-    for lit, name, spec, conv in string.Formatter().parse(pattern):
-        out = out + lit
-        if name is None:
-            continue
-        if name not in fields:
-            raise InputError(f"the URL pattern {pattern!r} uses {{{name}}} which the Magento export does not have; "
-                             f"use one of: {', '.join('{' + k + '}' for k in fields)}",
-                             file=getattr(mapping, "path", None), column=key)
-        v = pd.Series(fields[name], dtype=object).fillna("").astype(str).reset_index(drop=True)
-        ok &= (v != "").to_numpy()
-        out = out + v
-    return out.where(ok, None)
 
 
 
@@ -229,8 +550,8 @@ class Magento2Adapter(Adapter):
 
     def read(self, paths, *, mapping=None) -> ReadResult:
         paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-        # the default-row SKUs of the files read so far: (table, sku -> row) per file (first file wins)
-        seen: list[tuple[object, pd.Series]] = []
+        # the default-row SKUs of the files read so far: (table, SKUs, their rows) per file (first file wins)
+        seen: list[tuple] = []
         results = []
         customer_tables = []
         for p in paths:
@@ -255,8 +576,7 @@ class Magento2Adapter(Adapter):
     # -----------------------------------------------------------------------------------------
     def _read_one(self, t, mapping, seen: list) -> ReadResult:
         file = t.path
-        df = t.frame
-        df = rename_headers(df, mapping)
+        df = rename_headers(t.frame, mapping)
         if "sku" not in df.columns:
             if "_type" in df.columns or "_attribute_set" in df.columns:
                 raise InputError("this looks like a Magento 1 export (columns _type, _attribute_set); only the "
@@ -266,601 +586,9 @@ class Magento2Adapter(Adapter):
         if "_type" in df.columns and "product_type" not in df.columns:
             raise InputError("this looks like a Magento 1 export (column _type); only the Magento 2 product export "
                              "is supported", file=file, row=1, column="_type")
-        for c in ("store_view_code", "product_type", "name", "price", "special_price", "configurable_variations",
-                  "configurable_variation_labels", "additional_attributes", "categories", "url_key", "qty",
-                  "is_in_stock", "product_online", "visibility", "weight", "description", "allow_backorders"):
-            if c not in df.columns:
-                df[c] = ""
-        issues: list[dict] = list(t.warnings)
-        loss: list[dict] = []
-        used: dict[str, str] = {}
-        notes: dict[str, str] = {}
-        sku = df["sku"].str.strip()
-        scope = df["store_view_code"].str.strip()
-        dflt = scope == ""
-        dup = dflt & sku.duplicated(keep="first") & (sku != "")
-        nosku = sku == ""
-        # the same SKU already read from an earlier file (two exports of one shop): the first file
-        # wins; this file's rows for it (default and store views) are skipped and reported
-        cross = pd.Series(False, index=df.index)
-        if seen:
-            earlier = np.zeros(len(df), dtype=bool)
-            for _, rows_of in seen:
-                earlier |= isin(sku, rows_of.index)
-            cross = pd.Series(earlier, index=df.index) & ~nosku
-            cross_d = cross & dflt & ~dup
-            if cross_d.any():
-                n_sv = (cross & ~dflt).groupby(sku[cross]).sum()
-                for i in np.flatnonzero(cross_d.to_numpy()):
-                    k = sku.iat[i]
-                    t0, r0 = next((t0, r[k]) for t0, r in seen if k in r.index)
-                    f0, l0 = t0.path, t0.line_of(int(r0))
-                    nsv = int(n_sv.get(k, 0))
-                    issues.append(issue(
-                        "error", file, t.line_of(int(df.index[i])), "sku", "duplicate_sku",
-                        f"sku '{k}' was already read from {Path(f0).name} (line {l0}); "
-                        + (f"this file's row and its {nsv} store-view row(s) were" if nsv else "this row was")
-                        + " skipped (the first file wins, docs/mapping.md 4)", "give each product in one file only, or the newer export alone",
-                        product=df["name"].iat[i], sku=k))
-        if nosku.any():
-            issues += issues_for(nosku, t, df, severity="error", column="sku", check="missing_sku",
-                                 detail="this row has no sku; it was skipped", product_col="name", sku_col="sku")
-        if dup.any():
-            issues += issues_for(dup & dflt, t, df, severity="error", column="sku", check="duplicate_sku",
-                                 detail="this sku already had a row for the default scope; the row was skipped",
-                                 product_col="name", sku_col="sku")
-        dup = dup | (cross & dflt)
-        dkeep = (dflt & ~dup & ~nosku).to_numpy(dtype=bool)
-        D = df if dkeep.all() else df[dkeep]  # no copy of the wide table when every row is a default row
-        S = df[~dflt & ~nosku & ~cross]
-        dsku = sku[D.index]
-        seen.append((t, pd.Series(D.index.to_numpy(), index=dsku.to_numpy())))
-        only_sv = S[~isin(sku[S.index], dsku)] if len(S) else S
-        skipped = dup | nosku | cross  # rows whose values are lost (counted in the loss report)
-        if len(only_sv):
-            skipped = skipped | pd.Series(df.index.isin(only_sv.index), index=df.index)
-        if len(only_sv):
-            issues += issues_for(pd.Series(True, index=only_sv.index), t, only_sv, severity="warning",
-                                 column="store_view_code", check="m2_store_view_without_default",
-                                 detail="a store-view row for a sku with no default row in the file; ignored",
-                                 product_col="name", sku_col="sku")
-        if not len(D):  # nothing left to read (every row skipped): an empty catalog, all values lost
-            for c in df.columns:
-                ne = int((df[c] != "").sum())
-                loss.append({"file": file, "column": c, "became": "", "non_empty": ne, "dropped": ne,
-                             "note": "every row of the file was skipped (see the issues)"})
-            return ReadResult(Catalog.from_frames(), loss_frame(loss), issues_frame(issues), [file])
-        used.update({"sku": "variants.sku", "store_view_code": f"extra:{NS}.<store_view_code>.*"})
-        ptype = D["product_type"].str.strip().str.lower()
-        used["product_type"] = f"extra:{NS}.product_type"
+        r = _Reader(t, df, mapping)
+        return r.run(seen)
 
-        # ---- configurable structure ---------------------------------------------------------------
-        conf = D[(ptype == "configurable") & (D["configurable_variations"] != "")]
-        # one record per "|" item (Arrow split; blank items dropped)
-        if len(conf):
-            rl = pc.split_pattern(arrow_strings(conf["configurable_variations"]), "|")
-            rflat = pc.list_flatten(rl)
-            rkeep = pc.not_equal(pc.utf8_trim_whitespace(rflat), "")
-            rpar = pc.list_parent_indices(rl).to_numpy()[rkeep.to_numpy(zero_copy_only=False)]
-            rec_parent = pd.Series(conf.index.to_numpy()[rpar])
-            recs = str_series(rflat.filter(rkeep))
-        else:
-            rec_parent = pd.Series([], dtype="int64")
-            recs = pd.Series([], dtype="str")
-        pairs = parse_pairs(recs)
-        pairs["parent_row"] = rec_parent.to_numpy()[pairs["row"].to_numpy()] if len(pairs) else []
-        child_pair = pairs[pairs["code"] == "sku"]
-        axes = pairs[pairs["code"] != "sku"]
-        link = pd.DataFrame({"rec": child_pair["row"].to_numpy(), "parent_row": child_pair["parent_row"].to_numpy(),
-                             "child_sku": child_pair["value"].str.strip().to_numpy()})
-        row_of_sku = pd.Series(D.index.to_numpy(), index=dsku.to_numpy())
-        link["child_row"] = pd.Series(lookup(link["child_sku"], row_of_sku.index, row_of_sku), index=link.index, dtype="float")
-        missing = link[link["child_row"].isna()]
-        for r in missing.head(50).itertuples():
-            issues.append(issue("error", file, t.line_of(int(r.parent_row)), "configurable_variations", "m2_missing_child", f"the child sku '{r.child_sku}' is not in the file; that variant was not imported", "export the children together with the configurable product", product=D.at[r.parent_row, "name"], sku=D.at[r.parent_row, "sku"]))
-        link = link[link["child_row"].notna()].copy()
-        link["child_row"] = link["child_row"].astype("int64")
-        link = link.drop_duplicates(["parent_row", "child_row"])
-        parents_with_kids = set(link["parent_row"])
-        child_rows = set(link["child_row"])
-        used["configurable_variations"] = "variants (children), variant_options"
-        used["configurable_variation_labels"] = "product_options.name"
-
-        prod = D[~D.index.isin(child_rows)]
-        prid = prod["sku"].str.strip()
-        pid_of_row = pd.Series(prid.to_numpy(), index=prod.index)
-
-        # options: labels and order
-        labels = parse_pairs(conf["configurable_variation_labels"]) if "configurable_variation_labels" in conf \
-            else parse_pairs(pd.Series(dtype="str"))
-        lab = pd.Series(labels["value"].to_numpy(), index=pd.MultiIndex.from_arrays(
-            [labels["row"].to_numpy(), labels["code"].to_numpy()])) if len(labels) else pd.Series(dtype="str")
-        ax_u = axes.drop_duplicates(["parent_row", "code"])
-        ax = ax_u[["parent_row", "code"]].copy()
-        ax["first"] = ax_u.index.to_numpy()
-        del ax_u
-        if "configurable_variations_position" in conf:
-            posp = parse_pairs(conf["configurable_variations_position"])
-            pm = pd.Series(to_numeric(posp["value"]).to_numpy(), index=pd.MultiIndex.from_arrays(
-                [posp["row"].to_numpy(), posp["code"].to_numpy()])) if len(posp) else None
-            if pm is not None:
-                ax["pos"] = pd.MultiIndex.from_frame(ax[["parent_row", "code"]]).map(pm)
-                used["configurable_variations_position"] = "product_options.position"
-        if "pos" not in ax:
-            ax["pos"] = np.nan
-        ax = ax[ax["parent_row"].isin(parents_with_kids)]
-        ax = ax.sort_values(["parent_row", "pos", "first"], kind="stable", na_position="last")
-        ax["position"] = ax.groupby("parent_row", sort=False).cumcount() + 1
-        if len(ax):
-            ax["label"] = map_keys([ax["parent_row"], ax["code"]], [labels["row"], labels["code"]],
-                                   labels["value"]) if len(lab) else None
-            ax["label"] = ax["label"].where(ax["label"].notna() & (ax["label"].astype("str") != ""), ax["code"])
-            names = {x: mapping_option_name(mapping, x) for x in pd.unique(ax["label"].astype("str"))}
-            ax["oname"] = ax["label"].astype("str").map(names)
-        else:
-            ax["oname"] = pd.Series(dtype="str")
-        ax["product_id"] = ax["parent_row"].map(pid_of_row)
-
-        # ---- variants -----------------------------------------------------------------------------
-        wunit = str(mapping_option(mapping, "weight_unit", "lb")).lower().rstrip("s") or "lb"
-        wunit = {"lbs": "lb", "kgs": "kg"}.get(wunit, wunit)
-        if wunit not in ("g", "kg", "lb", "oz"):
-            wunit = "lb"
-
-        def row_values(R: pd.DataFrame) -> pd.DataFrame:
-            price, bad_p = money(R["price"])
-            sp, bad_s = money(R["special_price"])
-            for bad, col in ((bad_p, "price"), (bad_s, "special_price")):
-                if bad.any():
-                    issues.extend(issues_for(bad, t, R, severity="error", column=col, check="bad_number",
-                                             detail=lambda i, c=col, RR=R: f"'{RR[c].iat[i]}' is not an amount; "
-                                                                           "left empty",
-                                             product_col="name", sku_col="sku"))
-            window = pd.Series(False, index=R.index)
-            for c in ("special_price_from_date", "special_price_to_date"):
-                if c in R:
-                    window |= R[c].str.strip() != ""
-            on_sale = sp.notna() & (price.isna() | (to_numeric(sp)
-                                                              < to_numeric(price)).fillna(True))
-            out = pd.DataFrame(index=R.index)
-            out["sku"] = R["sku"].str.strip()
-            out["price"] = sp.where(on_sale, price)
-            out["compare_at_price"] = price.where(on_sale & price.notna(), None)
-            out["sched"] = on_sale & window
-            out["special_kept"] = sp.notna() & ~on_sale
-            w = to_numeric(R["weight"].str.strip().replace("", None))
-            out["weight"] = w
-            out["weight_unit"] = pd.Series(wunit, index=R.index).where(w.notna(), None)
-            q = to_numeric(R["qty"].str.strip().replace("", None))
-            if "use_config_manage_stock" in R:
-                tracked = (R["manage_stock"] == "1") | ((R["use_config_manage_stock"] == "1")
-                                                        & (R.get("manage_stock", "") != "1"))
-            elif "manage_stock" in R:
-                tracked = R["manage_stock"] == "1"
-            else:
-                tracked = q.notna()
-            instock = R["is_in_stock"].str.strip()
-            tracked = tracked | (instock == "0")
-            q = q.where(~((instock == "0") & q.isna()), 0)
-            out["inventory_quantity"] = q.where(tracked, None)
-            out["tracked"] = tracked
-            ub = R["use_config_backorders"] if "use_config_backorders" in R else pd.Series("0", index=R.index)
-            out["inventory_policy"] = np.where(R["allow_backorders"].isin(["1", "2"]) & (ub != "1"), "continue", "deny")
-            tc = R["tax_class_name"].str.strip() if "tax_class_name" in R else pd.Series("", index=R.index)
-            out["taxable"] = pd.Series(np.where(tc == "", None, tc.str.lower() != "none"), index=R.index)
-            out["source_id"] = R["sku"].str.strip()
-            img = R["base_image"].str.strip() if "base_image" in R else pd.Series("", index=R.index)
-            out["image_src"] = img.where(img != "", None)
-            out["ptype"] = R["product_type"].str.strip().str.lower()
-            return out
-
-        own = row_values(prod)
-        own["product_id"] = prid.to_numpy()
-        own["variant_id"] = prid.to_numpy()
-        own["isvar"] = False
-        own["order"] = 0
-        own["image_src"] = None  # a one-variant product's image is the product's image
-        own = own[~prod.index.isin(parents_with_kids)]
-        kids = row_values(D.loc[link["child_row"].to_numpy(), [c for c in _ROW_COLUMNS if c in D.columns]])
-        kids.index = link.index
-        kids["product_id"] = lookup(link["parent_row"], pid_of_row.index, pid_of_row)
-        kids["variant_id"] = kids["product_id"] + "/" + link["child_sku"].to_numpy()
-        kids["isvar"] = True
-        kids["order"] = link["rec"].to_numpy()
-        variants = pd.concat([own, kids], ignore_index=True)
-        variants["requires_shipping"] = ~variants["ptype"].isin(["virtual", "downloadable"])
-        variants["porder"] = lookup(variants["product_id"], prid)
-        variants = variants.sort_values(["porder", "order"], kind="stable")
-        variants["position"] = variants.groupby("product_id", sort=False).cumcount() + 1
-        used.update({"price": "variants.price / compare_at_price", "special_price": "variants.price (when on sale)",
-                     "weight": "variants.weight", "qty": "variants.inventory_quantity",
-                     "is_in_stock": "variants.inventory_quantity", "manage_stock": "variants.inventory_tracker",
-                     "allow_backorders": "variants.inventory_policy", "tax_class_name": "variants.taxable"})
-
-        # variant option values: from the parent's record, else the child's additional_attributes
-        vopt = link[["rec", "parent_row"]].merge(axes[["row", "code", "value"]].rename(columns={"row": "rec"}),
-                                                 on="rec", how="left")
-        vopt = ax[["parent_row", "code", "position", "oname"]].merge(
-            link[["rec", "parent_row", "child_row", "child_sku"]], on="parent_row").merge(
-            axes[["row", "code", "value"]].rename(columns={"row": "rec"}), on=["rec", "code"], how="left")
-        aa = parse_pairs(D["additional_attributes"])
-        if vopt["value"].isna().any():
-            aav = pd.Series(aa["value"].to_numpy(), index=pd.MultiIndex.from_arrays([aa["row"], aa["code"]]))
-            aav = aav[~aav.index.duplicated()]
-            miss = vopt["value"].isna()
-            vopt.loc[miss, "value"] = pd.MultiIndex.from_arrays(
-                [vopt.loc[miss, "child_row"], vopt.loc[miss, "code"]]).map(aav)
-        vopt["value"] = vopt["value"].fillna("").astype("str").str.strip()
-        blank = vopt["value"] == ""
-        if blank.any():
-            for r in vopt[blank].head(50).itertuples():
-                issues.append(issue("error", file, t.line_of(int(r.child_row)), "configurable_variations", "m2_missing_option_value", f"no value for '{r.code}' on this child; set to '-'", product=D.at[r.parent_row, "name"], sku=r.child_sku))
-            vopt.loc[blank, "value"] = "-"
-        vopt["variant_id"] = vopt["parent_row"].map(pid_of_row) + "/" + vopt["child_sku"]
-        used["additional_attributes"] = f"variant_options (axes); extra:{ATTR_NS}.<code>"
-
-        # ---- products -----------------------------------------------------------------------------
-        title = prod["name"].str.strip()
-        handle = unique_handles(slugify_series(prod["url_key"].str.strip()), slugify_series(title))
-        online = prod["product_online"].str.strip()
-        status = pd.Series(np.where(online.isin(["2", "0"]), "draft", "active"), index=prod.index)
-        no_price = variants["price"].isna()
-        np_prod = pd.Series(isin(prid, variants.loc[no_price, "product_id"]), index=prod.index)
-        status = status.where(~np_prod, "draft")
-        vis = prod["visibility"].str.strip()
-        products = pd.DataFrame({
-            "product_id": prid.array, "handle": handle.array, "title": title.array,
-            "description_html": prod["description"].where(prod["description"] != "", None).array,
-            "status": status.array, "published": (vis != "Not Visible Individually").array,
-            "seo_title": prod["meta_title"].where(prod["meta_title"] != "", None).array if "meta_title" in prod
-            else None,
-            "seo_description": prod["meta_description"].where(prod["meta_description"] != "", None).array
-            if "meta_description" in prod else None,
-            "source_platform": PLATFORM, "source_id": prod["sku"].str.strip().array,
-        })
-        # old storefront URL (redirects): [urls] product_url_pattern, else Magento's default /<url_key>.html
-        ppat = str(mapping_option(mapping, "product_url_pattern", "") or "") or DEFAULT_PRODUCT_URL
-        products["source_url"] = _url_series(ppat, {
-            "url_key": prod["url_key"].str.strip().to_numpy(), "handle": products["handle"].to_numpy(),
-            "sku": prid.to_numpy(), "id": prid.to_numpy(), "product_id": prid.to_numpy()},
-            len(products), mapping, "product_url_pattern").to_numpy()
-        used["url_key"] = "products.handle, products.source_url"
-        for c in ("created_at", "updated_at"):
-            if c in prod:
-                d = parse_dates(prod[c])
-                products[c] = d.dt.tz_localize("UTC").array if len(d) else None
-                used[c] = f"products.{c}"
-                bad = (prod[c].str.strip() != "") & d.isna()
-                if bad.any():
-                    issues += issues_for(bad, t, prod, severity="warning", column=c, check="bad_date",
-                                         detail=lambda i, c=c: f"'{prod[c].iat[i]}' is not a date Magento writes; "
-                                                               "left empty", product_col="name", sku_col="sku")
-        used.update({"name": "products.title", "description": "products.description_html",
-                     "url_key": "products.handle, products.source_url", "product_online": "products.status",
-                     "visibility": "products.published", "meta_title": "products.seo_title",
-                     "meta_description": "products.seo_description", "categories": "collections"})
-
-        def flag(mask, R, col, check, detail, sev="warning"):
-            if mask.any():
-                issues.extend(issues_for(mask, t, R, severity=sev, column=col, check=check, detail=detail,
-                                         product_col="name", sku_col="sku"))
-        pt = prod["product_type"].str.strip().str.lower()
-        flag(pt == "bundle", prod, "bundle_values", "bundle_flattened",
-             "bundle product: Shopify has no bundle type; kept as one product with one variant, the bundle options "
-             "in extra magento2.bundle_values")
-        flag(pt == "grouped", prod, "associated_skus", "grouped_to_collection",
-             "grouped product: Shopify has no grouped type; it became a collection of its member products (its own "
-             "images and categories are not migrated: see the loss report)")
-        if "custom_options" in prod:
-            flag(prod["custom_options"] != "", prod, "custom_options", "custom_options_not_variants",
-                 "custom options (customer-entered or priced add-ons) are not variants; kept in extra "
-                 "magento2.custom_options; Shopify needs a product-options app for them")
-        flag((pt == "configurable") & ~prod.index.isin(parents_with_kids), prod, "configurable_variations",
-             "m2_configurable_without_children",
-             "configurable product without children in the file; imported with one variant")
-        flag(np_prod & (pt != "grouped") & (pt != "bundle"), prod, "price", "no_price",
-             "no price: imported as a draft with price 0")
-        sched = variants["sched"].fillna(False).astype(bool)
-        if sched.any():
-            m = pd.Series(isin(D["sku"].str.strip(), variants.loc[sched, "sku"]), index=D.index)
-            flag(m, D, "special_price", "special_price_dated",
-                 "the special price has from/to dates; Shopify's CSV has no scheduled prices, so the special price "
-                 "was imported as the price (compare-at = price): end the sale by hand when the date passes")
-        variants["price"] = variants["price"].fillna("0")
-        if variants["weight"].notna().any() and mapping_option(mapping, "weight_unit") is None:
-            issues.append(issue("warning", file, None, "weight", "m2_weight_unit", "Magento exports weights without a unit; they were read as pounds (lb), Magento's "
-                                "default", "convert the weights if the shop's weight unit is not lbs", product="", sku=""))
-
-        # ---- images -------------------------------------------------------------------------------
-        base_url = str(mapping_option(mapping, "image_base_url", "") or "").rstrip("/")
-        img_parts = []
-        for k, role in enumerate(_IMAGE_ROLES):
-            if role in prod:
-                lab_col = f"{role}_label"
-                img_parts.append(pd.DataFrame({"product_id": prid.to_numpy(), "src": prod[role].str.strip().to_numpy(),
-                                               "alt": prod[lab_col].to_numpy() if lab_col in prod else "",
-                                               "k": k, "p": 0.0, "o": np.arange(len(prod))}))
-                used[role] = "images"
-                if lab_col in prod:
-                    used[lab_col] = "images.alt"
-        if "additional_images" in prod:
-            ai = split_list(prod["additional_images"], escaped=False)
-            al = split_list(prod["additional_image_labels"], escaped=False) if "additional_image_labels" in prod \
-                else None
-            n_in = ai.groupby(level=0).cumcount()
-            df_ai = pd.DataFrame({"row": ai.index, "n": n_in.to_numpy(), "src": ai.to_numpy()})
-            if al is not None and len(al):
-                df_al = pd.DataFrame({"row": al.index, "n": al.groupby(level=0).cumcount().to_numpy(),
-                                      "alt": al.to_numpy()})
-                df_ai = df_ai.merge(df_al, on=["row", "n"], how="left")
-                used["additional_image_labels"] = "images.alt"
-            else:
-                df_ai["alt"] = ""
-            if "additional_image_positions" in prod:
-                df_ai = df_ai.merge(_list_numbers(prod["additional_image_positions"], "n", "p"),
-                                    on=["row", "n"], how="left")
-                used["additional_image_positions"] = "images.position"
-            else:
-                df_ai["p"] = np.nan
-            df_ai["p"] = df_ai["p"].fillna(df_ai["n"] + 1000)
-            img_parts.append(pd.DataFrame({"product_id": pid_of_row.reindex(df_ai["row"]).to_numpy(),
-                                           "src": df_ai["src"].to_numpy(), "alt": df_ai["alt"].to_numpy(),
-                                           "k": 10, "p": df_ai["p"].to_numpy(),
-                                           "o": prod.index.get_indexer(df_ai["row"])}))
-            used["additional_images"] = "images"
-        # a child's own base image goes on its variant and into the product's images
-        vimg = variants[variants["isvar"] & variants["image_src"].notna()]
-        if len(vimg):
-            img_parts.append(pd.DataFrame({"product_id": vimg["product_id"].to_numpy(),
-                                           "src": vimg["image_src"].to_numpy(), "alt": "", "k": 20,
-                                           "p": vimg["position"].astype("float").to_numpy(),
-                                           "o": vimg["porder"].to_numpy()}))
-        if img_parts:
-            images = pd.concat(img_parts, ignore_index=True)
-            images = images[(images["src"].astype("str") != "").to_numpy()]
-            order = np.lexsort((images["p"].to_numpy(dtype="float64"), images["k"].to_numpy(dtype="float64"),
-                                images["o"].to_numpy(dtype="float64")))
-            images = images.iloc[order]
-            images = images.drop_duplicates(["product_id", "src"])
-        else:
-            images = pd.DataFrame(columns=["product_id", "src", "alt"])
-        images["position"] = images.groupby("product_id", sort=False).cumcount() + 1
-        images["alt"] = images["alt"].fillna("").astype("str")
-        images["alt"] = images["alt"].where(images["alt"] != "", None)
-        rel = ~images["src"].astype("str").str.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
-        images["source_id"] = images["src"]
-        if rel.any():
-            if base_url:
-                src_a = arrow_strings(images["src"].astype("str"))
-                images["src"] = str_series(pc.if_else(
-                    pa.array(rel.to_numpy(dtype=bool)),
-                    pc.binary_join_element_wise(base_url, pc.utf8_ltrim(src_a, characters="/"), "/"), src_a),
-                    images.index)
-            else:
-                issues.append(issue("warning", file, None, "base_image", "m2_relative_image", f"{int(rel.sum())} image paths are relative to Magento's media folder "
-                                    f"(e.g. '{images.loc[rel, 'src'].iat[0]}'); Shopify needs full URLs", "set image_base_url (e.g. https://shop.example/media/catalog/product) in the "
-                                    "mapping file's [urls]", product="", sku=""))
-        vrel = variants["image_src"].notna() & ~variants["image_src"].astype("str").str.match(
-            r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
-        if base_url and vrel.any():
-            vsrc = arrow_strings(variants["image_src"].astype("str"))
-            variants["image_src"] = str_series(pc.if_else(
-                pa.array(vrel.to_numpy(dtype=bool)),
-                pc.binary_join_element_wise(base_url, pc.utf8_ltrim(vsrc, characters="/"), "/"), vsrc),
-                variants.index)
-        images = images[["product_id", "position", "src", "alt", "source_id"]]
-
-        # ---- collections ----------------------------------------------------------------------------
-        cat = split_list(prod["categories"], escaped=False)
-        # the root category ("Default Category") is dropped
-        cpath = cat.str.replace(r"^[^/]*(/|$)", "", regex=True).str.replace("/", " > ", regex=False)
-        cpath = cpath[cpath.str.strip() != ""]
-        collections, members = collections_from_paths(
-            pd.DataFrame({"product_id": lookup(cpath.index, pid_of_row.index, pid_of_row), "path": cpath.to_numpy()}),
-            platform=PLATFORM, level_sep=">", mapping=mapping)
-        collections["source_id"] = collections["path"]
-        # old category URL: Magento's url keys are the names made URL-safe, parent keys first
-        cpat = str(mapping_option(mapping, "category_url_pattern", "") or "") or DEFAULT_CATEGORY_URL
-        cslug = pd.Series(["/".join(slugify(x) for x in str(q).split(" > ")) for q in collections["path"]],
-                          dtype=object)
-        collections["source_url"] = _url_series(cpat, {
-            "path": cslug.to_numpy(), "handle": collections["handle"].to_numpy(),
-            "slug": collections["handle"].to_numpy(), "id": collections["collection_id"].to_numpy()},
-            len(collections), mapping, "category_url_pattern").to_numpy()
-
-        # ---- extra ------------------------------------------------------------------------------------
-        ex: list[pd.DataFrame] = []
-        is_kid = D.index.isin(child_rows)
-        # a child row's own values belong to its variant(s)
-        kid_vid = pd.Series((link["parent_row"].map(pid_of_row) + "/" + link["child_sku"]).to_numpy(),
-                            index=link["child_row"].to_numpy())
-        kid_vid = kid_vid[~kid_vid.index.duplicated()]
-        ent_id = pd.Series(pid_of_row.reindex(D.index).to_numpy(), index=D.index)
-        ent_id[is_kid] = kid_vid.reindex(D.index[is_kid]).to_numpy()
-        ent = pd.Series(np.where(is_kid, "variant", "product"), index=D.index)
-        ex.append(extra_rows(ent_id, ptype.where(ptype != "simple", ""), ent, NS, "product_type"))
-        for c, default in _EXTRA_DEFAULTS.items():
-            if c not in D:
-                continue
-            s = D[c]
-            if default is not None:
-                s = s.where(s.str.strip() != default, "")
-            ex.append(extra_rows(ent_id, s, ent, NS, c))
-            used[c] = f"extra:{NS}.{c}"
-        if "special_price" in D:
-            sk = variants.loc[variants["special_kept"], "sku"]
-            m = isin(D["sku"].str.strip(), sk)
-            ex.append(extra_rows(ent_id, D["special_price"].where(m, ""), ent, NS, "special_price"))
-        notes["name"] = "configurable children's own names and url keys are not kept (made from the product's)"
-        # additional attributes that are not axes -> metafields
-        if len(aa):
-            aa2 = aa[~aa["code"].isin(_SYSTEM_ATTRS)].copy()
-            aa2["entity_id"] = ent_id.reindex(aa2["row"]).to_numpy()
-            aa2["entity"] = ent.reindex(aa2["row"]).to_numpy()
-            if len(ax):
-                kid_axes = link[["child_row", "parent_row"]].merge(ax[["parent_row", "code"]], on="parent_row")
-                kid_axes = kid_axes.rename(columns={"child_row": "row"})[["row", "code"]].drop_duplicates()
-                kid_axes["code"] = kid_axes["code"].astype("str")
-                kid_axes["_ax"] = True
-                aa2 = aa2.merge(kid_axes, on=["row", "code"], how="left")
-                aa2 = aa2[aa2["_ax"].isna()].drop(columns="_ax")
-            aa2 = aa2[aa2["entity_id"].notna()]
-            ex.append(pd.DataFrame({"entity": aa2["entity"].to_numpy(), "entity_id": aa2["entity_id"].to_numpy(),
-                                    "namespace": ATTR_NS, "key": attr_key(aa2["code"]).to_numpy(),
-                                    "value": aa2["value"].astype("str").str.replace("|", ", ", regex=False).to_numpy(), "type": "single_line_text_field"}))
-        # store-view overrides
-        if len(S):
-            S2 = S[isin(sku[S.index], dsku)]
-            sid = sku[S2.index].map(pd.Series(ent_id.to_numpy(), index=dsku.to_numpy()).pipe(
-                lambda x: x[~x.index.duplicated()]))
-            sent = sku[S2.index].map(pd.Series(ent.to_numpy(), index=dsku.to_numpy()).pipe(
-                lambda x: x[~x.index.duplicated()]))
-            drow = sku[S2.index].map(pd.Series(D.index.to_numpy(), index=dsku.to_numpy()).pipe(
-                lambda x: x[~x.index.duplicated()]))
-            for c in S2.columns:
-                if c in ("sku", "store_view_code"):
-                    continue
-                v = S2[c]
-                m = (v != "") & (v.to_numpy() != D.loc[drow.to_numpy(), c].to_numpy())
-                if not m.any():
-                    continue
-                ex.append(pd.DataFrame({"entity": sent[m].to_numpy(), "entity_id": sid[m].to_numpy(),
-                                        "namespace": NS, "key": "store_view:" + scope[S2.index][m] + ":" + c,
-                                        "value": v[m].to_numpy(), "type": "single_line_text_field"}))
-        # unknown columns -> extra
-        handled = set(used) | _DROPPED | {"product_type"}
-        for c in df.columns:
-            if c in handled:
-                continue
-            if c.endswith("_label") or c.endswith("_position"):
-                pass
-            ex.append(extra_rows(ent_id, D[c], ent, NS, c))
-            used[c] = f"extra:{NS}.{c}"
-        for c in _DROPPED:
-            notes[c] = _DROP_NOTE
-        extra = concat_extra(ex)
-
-        # ---- hidden images are shown on Shopify ----------------------------------------------------
-        for c in ("hide_from_product_page", "disabled_images"):
-            if c in prod:
-                hid = split_list(prod[c], escaped=False)
-                if len(hid):
-                    hk = pd.DataFrame({"product_id": pid_of_row.reindex(hid.index).to_numpy(), "source_id": hid.to_numpy()})
-                    hk = hk.merge(images[["product_id", "source_id"]], on=["product_id", "source_id"])
-                    prow = pd.Series(prod.index.to_numpy(), index=prid.to_numpy())
-                    for r in hk.head(50).itertuples():
-                        issues.append(issue("warning", file, t.line_of(int(prow[r.product_id])), c, "hidden_image_shown", f"'{r.source_id}' is hidden in Magento ({c}); Shopify shows every "
-                                            "product image, so it will be visible", product=prod.at[prow[r.product_id], "name"], sku=r.product_id))
-
-        # ---- bundles: fixed price, else the sum of the default selections -------------------------
-        bmask = (pt == "bundle").to_numpy()
-        if bmask.any() and "bundle_values" in prod:
-            B = prod[bmask]
-            brec = B["bundle_values"].str.split("|").explode()
-            brec = brec[brec.notna() & (brec != "")]
-            bpar = pd.Series(brec.index.to_numpy())
-            bp = parse_pairs(brec.reset_index(drop=True))
-            wide = bp.pivot_table(index="row", columns="code", values="value", aggfunc="first") if len(bp) \
-                else pd.DataFrame()
-            need = B[np_prod[bmask].to_numpy()]
-            price_of = pd.Series(variants["price"].to_numpy(), index=variants["sku"].to_numpy())
-            price_of = price_of[~price_of.index.duplicated()]
-            for r in need.index:  # one loop per bundle without a price (few)
-                pid = pid_of_row[r]
-                rows = wide[wide.index.isin(np.flatnonzero(bpar.to_numpy() == r))] if len(wide) else wide
-                sel = rows[rows.get("default", pd.Series(dtype="str")) == "1"] if len(rows) else rows
-                ok = len(sel) > 0 and sel["sku"].isin(price_of.index).all() and price_of.reindex(sel["sku"]).notna().all()
-                if ok:
-                    import decimal as _d
-                    total = sum(_d.Decimal(str(price_of[k])) * _d.Decimal(q or "1")
-                                for k, q in zip(sel["sku"], sel.get("default_qty", pd.Series("1", index=sel.index))))
-                    variants.loc[variants["product_id"] == pid, "price"] = str(total)
-                    products.loc[products["product_id"] == pid, "status"] = \
-                        "active" if prod.at[r, "product_online"].strip() not in ("0", "2") else "draft"
-                else:
-                    issues.append(issue("error", file, t.line_of(int(r)), "price", "bundle_price_unknown", "dynamic bundle without a price, and its default selections are not all in "
-                                        "the file: imported as a draft with price 0", product=prod.at[r, "name"], sku=pid))
-
-        # ---- grouped products become collections of their members (mapping rules 1.6) --------------
-        gmask = (pt == "grouped").to_numpy()
-        if gmask.any():
-            G = prod[gmask]
-            gh = pd.Series(products.loc[gmask, "handle"].to_numpy(), index=G.index)
-            gp = parse_pairs(G["associated_skus"]) if "associated_skus" in G else parse_pairs(pd.Series(dtype="str"))
-            gp["cid"] = gh.reindex(gp["row"]).to_numpy()
-            if "associated_position" in G:
-                gp = gp.merge(_list_numbers(G["associated_position"], "order", "pos"), on=["row", "order"],
-                              how="left")
-                used["associated_position"] = "collection_products.position"
-            else:
-                gp["pos"] = np.nan
-            gp["pos"] = gp["pos"].fillna(gp["order"] + 1000)
-            gp = gp.sort_values(["row", "pos"], kind="stable")
-            gp["product_id"] = gp["code"].str.strip()
-            missing_m = ~isin(gp["product_id"], products["product_id"])
-            for r in gp[missing_m].head(50).itertuples():
-                issues.append(issue("warning", file, t.line_of(int(r.row)), "associated_skus", "grouped_member_missing", f"the grouped product's member '{r.product_id}' is not in the file", product=G.at[r.row, "name"], sku=G.at[r.row, "sku"]))
-            gp = gp[~missing_m]
-            gm = pd.DataFrame({"collection_id": gp["cid"].to_numpy(), "product_id": gp["product_id"].to_numpy()})
-            gm = gm.drop_duplicates()
-            gm["position"] = gm.groupby("collection_id", sort=False).cumcount() + 1
-            gcoll = pd.DataFrame({"collection_id": gh.to_numpy(), "handle": gh.to_numpy(),
-                                  "title": G["name"].str.strip().to_numpy(), "path": None,
-                                  "description_html": G["description"].replace("", None).to_numpy(),
-                                  "source_id": G["sku"].str.strip().to_numpy(),
-                                  "source_url": products.loc[gmask, "source_url"].to_numpy()})
-            gset = set(prid[gmask])
-            for col, what in (("base_image", "images"), ("additional_images", "images"),
-                              ("categories", "categories")):
-                if col in G:
-                    ne = int((G[col] != "").sum())
-                    if ne:
-                        loss.append({"file": file, "column": col, "became": "", "non_empty": ne, "dropped": ne,
-                                     "note": f"{what} of grouped products (they became collections)"})
-            # members of a grouped product are sold through it: published even if not visible alone
-            products.loc[isin(products["product_id"], gm["product_id"]), "published"] = True
-            f = fold_grouped({"products": products, "variants": variants, "images": images, "members": members,
-                              "collections": collections, "extra": extra}, gset, gcoll, gm,
-                             pd.Series(gh.to_numpy(), index=prid[gmask].to_numpy()))
-            products, variants, images = f["products"], f["variants"], f["images"]
-            members, collections, extra = f["members"], f["collections"], f["extra"]
-
-        # ---- final variant ids: <product_id>#<position> ---------------------------------------------
-        variants, vopt, extra = final_variant_ids(variants, vopt, extra)
-
-        product_options = pd.DataFrame({"product_id": ax["product_id"].array, "position": ax["position"].array,
-                                        "name": ax["oname"].array})
-        variant_options = pd.DataFrame({"variant_id": vopt["variant_id"].array,
-                                        "position": vopt["position"].array, "value": vopt["value"].array})
-        variants["inventory_tracker"] = np.where(variants["tracked"].fillna(False).astype(bool), "shopify", None)
-        variants["inventory_quantity"] = variants["inventory_quantity"].astype("Float64").round().astype("Int64")
-        variants["taxable"] = variants["taxable"].astype("boolean")
-        variants["requires_shipping"] = variants["requires_shipping"].astype("boolean")
-        vcols = ["variant_id", "product_id", "position", "sku", "price", "compare_at_price", "weight", "weight_unit",
-                 "inventory_quantity", "inventory_policy", "inventory_tracker", "requires_shipping", "taxable",
-                 "image_src", "source_id"]
-        skipped_np = skipped.to_numpy(dtype=bool)
-        any_skipped = bool(skipped_np.any())
-        for c in df.columns:
-            ne = int((df[c] != "").sum())
-            became = used.get(c, "")
-            lost = ne if not became else (int((df[c][skipped_np] != "").sum()) if any_skipped else 0)
-            note = notes.get(c, "")
-            if became and lost:
-                note = (note + "; " if note else "") + "values of skipped rows (duplicate_sku, missing_sku, " \
-                    "store view without default row)"
-            loss.append({"file": file, "column": c, "became": became, "non_empty": ne,
-                         "dropped": lost, "note": note})
-        frames = dict(products=products, product_options=product_options,
-                      variants=variants[vcols].reset_index(drop=True), variant_options=variant_options,
-                      images=images, collections=collections, collection_products=members, extra=extra)
-        # the wide table and the working frames are not needed any more: free them before the
-        # schema check copies the canonical tables (peak memory)
-        del t, df, D, S, prod, conf, aa, pairs, kids, own, variants, products, product_options, vopt, \
-            variant_options, images, extra, ex
-        catalog = Catalog.from_frames(**frames)
-        del frames
-        return ReadResult(catalog, loss_frame(loss), issues_frame(issues), [file])
 
     # -----------------------------------------------------------------------------------------
     def validate(self, catalog: Catalog) -> pd.DataFrame:
@@ -942,6 +670,1048 @@ class Magento2Adapter(Adapter):
         with atomic_write(path, "w", newline="") as fh:
             fh.write(frame.to_csv(index=False, lineterminator="\n"))
         return path
+
+
+class _Reader:
+    """One product export read column-wise: Arrow arrays per column, numpy positions per row.
+
+    Row sets are position arrays: ``dpos`` (the default-scope rows read, "D"), ``P`` (the products:
+    positions in D), link rows (configurable parent -> child)."""
+
+    def __init__(self, t, df: pd.DataFrame, mapping) -> None:
+        self.t, self.file, self.mapping = t, t.path, mapping
+        self.n = len(df)
+        self.columns = list(df.columns) + [c for c in _ADDED if c not in df.columns]
+        self.present = set(df.columns) | set(_ADDED)  # what the old reader saw after adding the missing ones
+        self._df = df
+        self._full: dict[str, pa.Array] = {}
+        self._d: dict[str, pa.Array] = {}
+        self._p: dict[str, pa.Array] = {}
+        self.issues: list[dict] = list(t.warnings)
+        self.loss: list[dict] = []
+        self.used: dict[str, str] = {}
+        self.notes: dict[str, str] = {}
+
+    # ---- column access ------------------------------------------------------------------------
+    def col(self, c: str) -> pa.Array:
+        """Column ``c`` of the whole file ("" for the columns the export lacks)."""
+        a = self._full.get(c)
+        if a is None:
+            a = _text(self._df[c]) if c in self._df.columns else pa.repeat(pa.scalar("", pa.string()), self.n)
+            self._full[c] = a
+        return a
+
+    def dcol(self, c: str) -> pa.Array:
+        """Column ``c`` on the rows read (D)."""
+        a = self._d.get(c)
+        if a is None:
+            a = self.col(c) if self.all_d else self.col(c).take(self.dpos)
+            self._d[c] = a
+        return a
+
+    def pcol(self, c: str) -> pa.Array:
+        """Column ``c`` on the products (P)."""
+        a = self._p.get(c)
+        if a is None:
+            a = self.dcol(c) if self.all_p else self.dcol(c).take(self.P)
+            self._p[c] = a
+        return a
+
+    def raw(self, c: str, row: int) -> str:
+        return self.col(c)[int(row)].as_py()
+
+    # ---- issues -------------------------------------------------------------------------------
+    def rows_issues(self, rows, *, severity, column, check, detail, hint="", limit: int = 50) -> None:
+        """``issues_for`` on file positions: one issue per row (the first ``limit``), then a summary."""
+        rows = np.asarray(rows, dtype=np.int64)
+        for k, row in enumerate(rows[:limit]):
+            d = detail(k) if callable(detail) else detail
+            self.issues.append(issue(severity, self.file, self.t.line_of(int(row)), column, check, d, hint,
+                                     product=self.raw("name", row), sku=self.raw("sku", row)))
+        if len(rows) > limit:
+            self.issues.append(issue(severity, self.file, None, column, check,
+                                     f"{len(rows) - limit} more rows like this", hint))
+
+    # ---- the steps ----------------------------------------------------------------------------
+    def run(self, seen: list) -> ReadResult:
+        if not self.scopes(seen):
+            return self.nothing_read()
+        self.used.update({"sku": "variants.sku", "store_view_code": f"extra:{NS}.<store_view_code>.*"})
+        self.used["product_type"] = f"extra:{NS}.product_type"
+        self.configurables()
+        self.options()
+        self.variants()
+        self.option_values()
+        self.products()
+        self.flags()
+        self.images()
+        self.collections()
+        self.extra()
+        self.hidden_images()
+        self.bundles()
+        self.grouped()
+        return self.finish()
+
+    def scopes(self, seen: list) -> bool:
+        """Default rows, store-view rows, and the rows skipped (missing/duplicate SKU, a SKU an
+        earlier file had, a store view without its default row). False when nothing is left."""
+        n = self.n
+        sku = pc.utf8_trim_whitespace(self.col("sku"))
+        scope = pc.utf8_trim_whitespace(self.col("store_view_code"))
+        self.sku, self.scope = sku, scope
+        ptype = pc.utf8_lower(pc.utf8_trim_whitespace(self.col("product_type")))
+        self.records(ptype)
+        # one hash pass for the SKUs and the children the parents name
+        (codes, self.rec_child_code), ncodes = _codes(sku, self.rec_child_sku)
+        self.sku_codes = codes
+        dflt = ~_filled(scope)
+        nosku = ~_filled(sku)
+        dup = dflt & ~_first_mask(codes) & ~nosku
+        cross = np.zeros(n, dtype=bool)
+        if seen:
+            for _, dsku0, _ in seen:
+                cross |= isin(sku, dsku0)
+            cross &= ~nosku
+            cross_d = cross & dflt & ~dup
+            if cross_d.any():
+                sv = cross & ~dflt
+                n_sv = pd.Series(sv[cross]).groupby(codes[cross]).sum()
+                ci = np.flatnonzero(cross_d)
+                where = [(t0, lookup(sku.take(ci), dsku0), rows0) for t0, dsku0, rows0 in seen]
+                for j, i in enumerate(ci):
+                    k = sku[int(i)].as_py()
+                    t0, r0 = next((t0, int(rows0[at[j]])) for t0, at, rows0 in where if at[j] >= 0)
+                    f0, l0 = t0.path, t0.line_of(r0)
+                    nsv = int(n_sv.get(codes[i], 0))
+                    self.issues.append(issue(
+                        "error", self.file, self.t.line_of(int(i)), "sku", "duplicate_sku",
+                        f"sku '{k}' was already read from {Path(f0).name} (line {l0}); "
+                        + (f"this file's row and its {nsv} store-view row(s) were" if nsv else "this row was")
+                        + " skipped (the first file wins, docs/mapping.md 4)",
+                        "give each product in one file only, or the newer export alone",
+                        product=self.raw("name", i), sku=k))
+        if nosku.any():
+            self.rows_issues(np.flatnonzero(nosku), severity="error", column="sku", check="missing_sku",
+                             detail="this row has no sku; it was skipped")
+        if dup.any():
+            self.rows_issues(np.flatnonzero(dup & dflt), severity="error", column="sku", check="duplicate_sku",
+                             detail="this sku already had a row for the default scope; the row was skipped")
+        dup = dup | (cross & dflt)
+        dkeep = dflt & ~dup & ~nosku
+        self.dpos = np.flatnonzero(dkeep)
+        self.all_d = bool(dkeep.all())
+        self.nD = len(self.dpos)
+        spos = np.flatnonzero(~dflt & ~nosku & ~cross)
+        self.dsku = sku if self.all_d else sku.take(self.dpos)
+        seen.append((self.t, self.dsku, self.dpos))
+        # code -> position in D (every D row has its own SKU)
+        self.d_of_code = np.full(ncodes, -1, dtype=np.int64)
+        self.d_of_code[codes[self.dpos]] = np.arange(self.nD)
+        self.ptype = ptype if self.all_d else ptype.take(self.dpos)
+        skipped = dup | nosku | cross
+        self.spos = np.zeros(0, dtype=np.int64)
+        if len(spos):
+            in_d = self.d_of_code[codes[spos]] >= 0
+            only_sv = spos[~in_d]
+            self.spos = spos[in_d]
+            if len(only_sv):
+                skipped = skipped.copy()
+                skipped[only_sv] = True
+                self.rows_issues(only_sv, severity="warning", column="store_view_code",
+                                 check="m2_store_view_without_default",
+                                 detail="a store-view row for a sku with no default row in the file; ignored")
+        self.skipped = skipped
+        return self.nD > 0
+
+    def nothing_read(self) -> ReadResult:
+        """Every row skipped: an empty catalog, all values lost."""
+        for c in self.columns:
+            ne = int(_filled(self.col(c)).sum())
+            self.loss.append({"file": self.file, "column": c, "became": "", "non_empty": ne, "dropped": ne,
+                              "note": "every row of the file was skipped (see the issues)"})
+        return ReadResult(Catalog.from_frames(), loss_frame(self.loss), issues_frame(self.issues), [self.file])
+
+    # ---- configurable structure ---------------------------------------------------------------
+    def records(self, ptype: pa.Array) -> None:
+        """Every configurable row's ``configurable_variations`` records as pairs (file positions):
+        the ``sku`` pairs name the children, the others are the axes' values."""
+        cv = self.col("configurable_variations")
+        conf = pc.equal(ptype, "configurable").to_numpy(zero_copy_only=False) & _filled(cv)
+        if conf.any():
+            # every cell split (an empty cell or a blank record gives no pair: its code is empty);
+            # record numbers only order the records of a parent
+            rl = pc.split_pattern(cv, "|")
+            rec_parent = pc.list_parent_indices(rl).to_numpy().astype(np.int64)
+            recs = pc.list_flatten(rl)
+        else:
+            rec_parent = np.zeros(0, dtype=np.int64)
+            recs = pa.array([], pa.string())
+        pairs = _pairs(recs)
+        pairs["parent"] = rec_parent[pairs["row"]]
+        if not conf[pairs["parent"]].all():  # records of rows that are not configurable products
+            pairs = _subset(pairs, np.flatnonzero(conf[pairs["parent"]]))
+        del pairs["arr3"], pairs["vpos"], pairs["qcode"]
+        is_sku = pc.equal(pairs["code"], "sku").to_numpy(zero_copy_only=False)
+        self.rec_axes = _subset(pairs, np.flatnonzero(~is_sku))
+        ci = np.flatnonzero(is_sku)
+        self.rec_child = {"rec": pairs["row"][ci], "parent": pairs["parent"][ci]}
+        self.rec_child_sku = pc.utf8_trim_whitespace(pairs["value"].take(ci))
+
+    def configurables(self) -> None:
+        """Parents' ``configurable_variations`` records -> links parent -> child (positions in D)."""
+        cv = self.dcol("configurable_variations")
+        self.conf = np.flatnonzero(pc.equal(self.ptype, "configurable").to_numpy(zero_copy_only=False) & _filled(cv))
+        d_local = np.full(self.n, -1, dtype=np.int64)
+        d_local[self.dpos] = np.arange(self.nD)
+        axes = self.rec_axes
+        axes["parent"] = d_local[axes["parent"]]
+        if not self.all_d:  # the records of the parents read
+            k = np.flatnonzero(axes["parent"] >= 0)
+            axes = _subset(axes, k)
+        self.axes = axes
+        rec, parent = self.rec_child["rec"], d_local[self.rec_child["parent"]]
+        child_sku, ccode = self.rec_child_sku, self.rec_child_code
+        if not self.all_d:
+            k = np.flatnonzero(parent >= 0)
+            rec, parent, child_sku, ccode = rec[k], parent[k], child_sku.take(k), ccode[k]
+        child = self.d_of_code[ccode]
+        miss = np.flatnonzero(child < 0)
+        for j in miss[:50]:
+            prow = self.dpos[parent[j]]
+            self.issues.append(issue("error", self.file, self.t.line_of(int(prow)), "configurable_variations",
+                                     "m2_missing_child", f"the child sku '{child_sku[int(j)].as_py()}' is not in the "
+                                     "file; that variant was not imported",
+                                     "export the children together with the configurable product",
+                                     product=self.raw("name", prow), sku=self.raw("sku", prow)))
+        ok = np.flatnonzero(child >= 0)
+        ok = ok[_first_mask(parent[ok] * (self.nD + 1) + child[ok])]
+        self.link_rec, self.link_parent, self.link_child = rec[ok], parent[ok], child[ok]
+        self.link_sku = child_sku.take(ok)
+        self.has_kids = np.zeros(self.nD, dtype=bool)
+        self.has_kids[self.link_parent] = True
+        self.is_kid = np.zeros(self.nD, dtype=bool)
+        self.is_kid[self.link_child] = True
+        self.used["configurable_variations"] = "variants (children), variant_options"
+        self.used["configurable_variation_labels"] = "product_options.name"
+        self.P = np.flatnonzero(~self.is_kid)
+        self.all_p = len(self.P) == self.nD
+        self.nP = len(self.P)
+        self.p_of_d = np.full(self.nD, -1, dtype=np.int64)
+        self.p_of_d[self.P] = np.arange(self.nP)
+        self.prid = self.dsku if self.all_p else self.dsku.take(self.P)
+
+    # ---- options: labels and order ------------------------------------------------------------
+    def options(self) -> None:
+        """Product options (axes) of each parent with children: order, name."""
+        conf = self.conf
+        ax_all = self.axes
+        lab = _pairs(self.dcol("configurable_variation_labels").take(conf)) if len(conf) else _pairs(
+            pa.array([], pa.string()))
+        lab_parent = conf[lab["row"]]
+        # one shared code dictionary for axis codes, label codes and position codes
+        has_pos = "configurable_variations_position" in self.present
+        posp = _pairs(self.dcol("configurable_variations_position").take(conf)) if has_pos and len(conf) else None
+        arrays = [ax_all["code"], lab["code"]] + ([posp["code"]] if posp is not None else [])
+        cds, ncode = _codes(*arrays)
+        ax_code, lab_code = cds[0], cds[1]
+        self.ax_code_all = ax_code
+        self.ncode = ncode
+        self.code_dict_src = arrays
+        key_all = ax_all["parent"] * ncode + ax_code
+        first = np.flatnonzero(_first_mask(key_all))
+        parent = ax_all["parent"][first]
+        code = ax_code[first]
+        pos = np.full(len(first), np.nan)
+        if posp is not None and len(posp["row"]):
+            pv = to_numeric(pd.Series(_strs(posp["value"]))).to_numpy(dtype="float64")
+            pk = conf[posp["row"]] * ncode + cds[2]
+            fk = _first_mask(pk)
+            li, ri = _join(parent * ncode + code, pk[fk], left=True)
+            pos = np.where(ri >= 0, pv[fk][np.maximum(ri, 0)], np.nan)
+            self.used["configurable_variations_position"] = "product_options.position"
+        keep = self.has_kids[parent]
+        first, parent, code, pos = first[keep], parent[keep], code[keep], pos[keep]
+        nan = np.isnan(pos)
+        order = np.lexsort((first, np.where(nan, 0.0, pos), nan, parent))
+        first, parent, code = first[order], parent[order], code[order]
+        self.ax_parent, self.ax_code, self.ax_first = parent, code, first
+        self.ax_position = _run_positions(parent)
+        code_text = ax_all["code"].take(first)
+        if len(first):
+            label = code_text
+            if len(lab["row"]):
+                lk = lab_parent * ncode + lab_code
+                fk = np.flatnonzero(_first_mask(lk))
+                li, ri = _join(parent * ncode + code, lk[fk], left=True)
+                lv = _take(lab["value"], np.where(ri >= 0, fk[np.maximum(ri, 0)], -1))
+                label = pc.if_else(pc.fill_null(pc.not_equal(lv, ""), False), lv, code_text)
+            uniq = pc.unique(label).to_pylist()
+            names = pa.array([mapping_option_name(self.mapping, x) for x in uniq], type=pa.string())
+            self.ax_oname = names.take(pc.index_in(label, value_set=pa.array(uniq, pa.string())))
+        else:
+            self.ax_oname = pa.array([], pa.string())
+        self.ax_code_text = code_text
+
+    # ---- variants -----------------------------------------------------------------------------
+    def row_values(self) -> dict:
+        """Every D row's variant values (price, sale, weight, stock, tax, image), column-wise."""
+        wunit = str(mapping_option(self.mapping, "weight_unit", "lb")).lower().rstrip("s") or "lb"
+        wunit = {"lbs": "lb", "kgs": "kg"}.get(wunit, wunit)
+        if wunit not in ("g", "kg", "lb", "oz"):
+            wunit = "lb"
+        v: dict = {}
+        price, bad_p = _money(self.dcol("price"))
+        sp, bad_s = _money(self.dcol("special_price"))
+        v["bad"] = (("price", bad_p), ("special_price", bad_s))
+        window = np.zeros(self.nD, dtype=bool)
+        for c in ("special_price_from_date", "special_price_to_date"):
+            if c in self.present:
+                window |= _filled(pc.utf8_trim_whitespace(self.dcol(c)))
+        has_p, has_s = _filled(price), _filled(sp)
+        on_sale = has_s & ~has_p
+        both = np.flatnonzero(has_s & has_p)
+        if len(both):  # a special price below the price is the selling price
+            on_sale[both] = _floats(sp.take(both)) < _floats(price.take(both))
+        v["price"] = pc.if_else(pa.array(on_sale), sp, price)
+        v["compare_at_price"] = pc.if_else(pa.array(on_sale & has_p), price, pa.scalar(None, pa.string()))
+        v["sched"] = on_sale & window
+        v["special_kept"] = has_s & ~on_sale
+        w = _numbers(pc.utf8_trim_whitespace(self.dcol("weight")))
+        v["weight"] = w
+        v["wunit"] = wunit
+        q = _numbers(pc.utf8_trim_whitespace(self.dcol("qty")))
+        if "use_config_manage_stock" in self.present:
+            ms = pc.equal(self.dcol("manage_stock"), "1").to_numpy(zero_copy_only=False)
+            ucm = pc.equal(self.dcol("use_config_manage_stock"), "1").to_numpy(zero_copy_only=False)
+            tracked = ms | (ucm & ~ms)
+        elif "manage_stock" in self.present:
+            tracked = pc.equal(self.dcol("manage_stock"), "1").to_numpy(zero_copy_only=False)
+        else:
+            tracked = ~np.isnan(q)
+        out0 = pc.equal(pc.utf8_trim_whitespace(self.dcol("is_in_stock")), "0").to_numpy(zero_copy_only=False)
+        tracked = tracked | out0
+        q = np.where(out0 & np.isnan(q), 0.0, q)
+        v["qty"] = np.where(tracked, q, np.nan)
+        v["tracked"] = tracked
+        ab = pc.is_in(self.dcol("allow_backorders"), value_set=pa.array(["1", "2"])).to_numpy(zero_copy_only=False)
+        ub = pc.equal(self.dcol("use_config_backorders"), "1").to_numpy(zero_copy_only=False) \
+            if "use_config_backorders" in self.present else np.zeros(self.nD, dtype=bool)
+        v["continue"] = ab & ~ub
+        if "tax_class_name" in self.present:
+            tc = pc.utf8_trim_whitespace(self.dcol("tax_class_name"))
+            v["tax_set"] = _filled(tc)
+            v["taxable"] = pc.not_equal(pc.utf8_lower(tc), "none").to_numpy(zero_copy_only=False)
+        else:
+            v["tax_set"] = np.zeros(self.nD, dtype=bool)
+            v["taxable"] = np.zeros(self.nD, dtype=bool)
+        if "base_image" in self.present:
+            img = pc.utf8_trim_whitespace(self.dcol("base_image"))
+            v["image"] = pc.if_else(pa.array(_filled(img)), img, pa.scalar(None, pa.string()))
+        else:
+            v["image"] = pa.nulls(self.nD, pa.string())
+        v["ptype"] = self.ptype
+        return v
+
+    def variants(self) -> None:
+        """Own variants of the products without children, one per child link; ordered, numbered."""
+        v = self.rv = self.row_values()
+        pd_rows = self.dpos[self.P]
+        kid_rows = self.dpos[self.link_child]
+        for rows, sel in ((pd_rows, self.P), (kid_rows, self.link_child)):
+            for c, bad in v["bad"]:
+                m = np.flatnonzero(bad[sel])
+                if len(m):
+                    self.rows_issues(rows[m], severity="error", column=c, check="bad_number",
+                                     detail=lambda k, c=c, m=m, rows=rows: f"'{self.raw(c, rows[m[k]])}' is not an "
+                                                                            "amount; left empty")
+        own = self.P[~self.has_kids[self.P]]
+        # variant rows: D position of the row values, product (P position), link row (-1: own)
+        vd = np.concatenate([own, self.link_child])
+        vp = np.concatenate([self.p_of_d[own], self.p_of_d[self.link_parent]])
+        vl = np.concatenate([np.full(len(own), -1), np.arange(len(self.link_child))])
+        # own rows and link rows are each in product order, links in record order: a stable
+        # sort by product is the sort by (product, record)
+        o = np.argsort(vp, kind="stable")
+        self.vd, self.vp, self.vl = vd[o], vp[o], vl[o]
+        self.vpos = _run_positions(self.vp)
+        self.nV = len(self.vd)
+        # each link row's variant (its position in the variants)
+        self.var_of_link = np.empty(len(self.link_child), dtype=np.int64)
+        isk = self.vl >= 0
+        self.var_of_link[self.vl[isk]] = np.flatnonzero(isk)
+        self.vid = pc.binary_join_element_wise(self.prid.take(self.vp), pa.array(self.vpos).cast(pa.string()), "#")
+        self.used.update({"price": "variants.price / compare_at_price",
+                          "special_price": "variants.price (when on sale)",
+                          "weight": "variants.weight", "qty": "variants.inventory_quantity",
+                          "is_in_stock": "variants.inventory_quantity", "manage_stock": "variants.inventory_tracker",
+                          "allow_backorders": "variants.inventory_policy", "tax_class_name": "variants.taxable"})
+
+    # ---- variant option values ----------------------------------------------------------------
+    def option_values(self) -> None:
+        """Each child's value per axis: from the parent's record, else the child's
+        additional_attributes; '-' (flagged) when neither has one."""
+        ax = self.axes
+        ncode = self.ncode
+        # (axis row) x (link rows of its parent), in axis order then link order
+        ai, li = _join(self.ax_parent, self.link_parent)
+        rec = self.link_rec[li]
+        code = self.ax_code[ai]
+        rk = ax["row"] * ncode + self.ax_code_all
+        if _first_mask(rk).all():  # one token per (record, code): a lookup
+            right = _lookup_first(rec * ncode + code, rk)
+        else:  # a code repeated inside a record gives one row per value (a pandas merge)
+            left, right = _join(rec * ncode + code, rk, left=True)
+            ai, li, rec, code = ai[left], li[left], rec[left], code[left]
+        value = _take(ax["value"], right)
+        self.aa = aa = _pairs(self.dcol("additional_attributes"), values=False)
+        missing = right < 0
+        if missing.any():
+            # the child's additional_attributes value (first of its (row, code) pair)
+            (aa_code, ax_c), n2 = _codes(aa["code"], pa.concat_arrays(self.code_dict_src))
+            # ax codes on the joint dictionary: map the option codes through their text
+            ax_c = ax_c[:len(self.ax_code_all)]
+            remap = np.full(self.ncode, -1, dtype=np.int64)
+            remap[self.ax_code_all] = ax_c
+            ak = aa["row"] * n2 + aa_code
+            fk = np.flatnonzero(_first_mask(ak))
+            mi = np.flatnonzero(missing)
+            q = self.link_child[li[mi]] * n2 + remap[code[mi]]
+            _, r2 = _join(q, ak[fk], left=True)
+            fill = _take(_pair_values(aa), np.where(r2 >= 0, fk[np.maximum(r2, 0)], -1))
+            idx = np.full(len(value), -1, dtype=np.int64)
+            idx[mi] = np.arange(len(mi))
+            value = pc.if_else(pa.array(missing), _take(fill, np.maximum(idx, 0)), value)
+        value = pc.utf8_trim_whitespace(pc.fill_null(value, ""))
+        blank = np.flatnonzero(~_filled(value))
+        for j in blank[:50]:
+            crow = self.dpos[self.link_child[li[j]]]
+            prow = self.dpos[self.link_parent[li[j]]]
+            self.issues.append(issue("error", self.file, self.t.line_of(int(crow)), "configurable_variations",
+                                     "m2_missing_option_value",
+                                     f"no value for '{self.ax_code_text[int(ai[j])].as_py()}' on this child; set to '-'",
+                                     product=self.raw("name", prow), sku=self.link_sku[int(li[j])].as_py()))
+        if len(blank):
+            value = pc.if_else(pa.array(~_filled(value)), "-", value)
+        self.vo_var = self.var_of_link[li]
+        self.vo_position = self.ax_position[ai]
+        self.vo_value = value
+        self.used["additional_attributes"] = f"variant_options (axes); extra:{ATTR_NS}.<code>"
+
+    # ---- products -----------------------------------------------------------------------------
+    def products(self) -> None:
+        title = pc.utf8_trim_whitespace(self.pcol("name"))
+        url_key = pc.utf8_trim_whitespace(self.pcol("url_key"))
+        handle = _unique_handles(_slug(url_key), lambda idx: _slug(title.take(idx)))
+        online = pc.utf8_trim_whitespace(self.pcol("product_online"))
+        draft = pc.is_in(online, value_set=pa.array(["2", "0"])).to_numpy(zero_copy_only=False)
+        no_price = ~_filled(self.rv["price"])
+        self.np_prod = np.zeros(self.nP, dtype=bool)
+        self.np_prod[self.vp[no_price[self.vd]]] = True
+        status = _arrow_col(pc.if_else(pa.array(draft | self.np_prod), "draft", "active"))
+        vis = pc.utf8_trim_whitespace(self.pcol("visibility"))
+
+        def or_none(c):
+            a = self.pcol(c)
+            return _arrow_col(pc.if_else(pa.array(_filled(a)), a, pa.scalar(None, pa.string())))
+        products = pd.DataFrame({
+            "product_id": _arrow_col(self.prid), "handle": _arrow_col(handle), "title": _arrow_col(title),
+            "description_html": or_none("description"),
+            "status": status, "published": pc.not_equal(vis, "Not Visible Individually").to_numpy(
+                zero_copy_only=False),
+            "seo_title": or_none("meta_title") if "meta_title" in self.present else None,
+            "seo_description": or_none("meta_description") if "meta_description" in self.present else None,
+            "source_platform": _arrow_col(pa.repeat(pa.scalar(PLATFORM, pa.string()), self.nP)),
+            "source_id": _arrow_col(self.prid),
+        })
+        ppat = str(mapping_option(self.mapping, "product_url_pattern", "") or "") or DEFAULT_PRODUCT_URL
+        products["source_url"] = _arrow_col(_url_array(ppat, {
+            "url_key": url_key, "handle": handle, "sku": self.prid, "id": self.prid, "product_id": self.prid},
+            self.nP, self.mapping, "product_url_pattern"))
+        self.used["url_key"] = "products.handle, products.source_url"
+        prow = self.dpos[self.P]
+        for c in ("created_at", "updated_at"):
+            if c in self.present:
+                raw = pd.Series(_strs(self.pcol(c)))
+                d = parse_dates(raw)
+                products[c] = d.dt.tz_localize("UTC").array if len(d) else None
+                self.used[c] = f"products.{c}"
+                bad = ((raw.str.strip() != "") & d.isna()).to_numpy(dtype=bool)
+                if bad.any():
+                    m = np.flatnonzero(bad)
+                    self.rows_issues(prow[m], severity="warning", column=c, check="bad_date",
+                                     detail=lambda k, c=c, m=m: f"'{raw.iat[m[k]]}' is not a date Magento writes; "
+                                                                "left empty")
+        self.used.update({"name": "products.title", "description": "products.description_html",
+                          "url_key": "products.handle, products.source_url", "product_online": "products.status",
+                          "visibility": "products.published", "meta_title": "products.seo_title",
+                          "meta_description": "products.seo_description", "categories": "collections"})
+        self.products_frame = products
+        self.handle = handle
+
+    def flags(self) -> None:
+        prow = self.dpos[self.P]
+        pt = pc.utf8_lower(pc.utf8_trim_whitespace(self.pcol("product_type")))
+        self.pt_bundle = pc.equal(pt, "bundle").to_numpy(zero_copy_only=False)
+        self.pt_grouped = pc.equal(pt, "grouped").to_numpy(zero_copy_only=False)
+
+        def flag(mask, rows, col, check, detail):
+            if mask.any():
+                self.rows_issues(rows[mask], severity="warning", column=col, check=check, detail=detail)
+        flag(self.pt_bundle, prow, "bundle_values", "bundle_flattened",
+             "bundle product: Shopify has no bundle type; kept as one product with one variant, the bundle options "
+             "in extra magento2.bundle_values")
+        flag(self.pt_grouped, prow, "associated_skus", "grouped_to_collection",
+             "grouped product: Shopify has no grouped type; it became a collection of its member products (its own "
+             "images and categories are not migrated: see the loss report)")
+        if "custom_options" in self.present:
+            flag(_filled(self.pcol("custom_options")), prow, "custom_options", "custom_options_not_variants",
+                 "custom options (customer-entered or priced add-ons) are not variants; kept in extra "
+                 "magento2.custom_options; Shopify needs a product-options app for them")
+        flag(pc.equal(pt, "configurable").to_numpy(zero_copy_only=False) & ~self.has_kids[self.P], prow,
+             "configurable_variations", "m2_configurable_without_children",
+             "configurable product without children in the file; imported with one variant")
+        flag(self.np_prod & ~self.pt_grouped & ~self.pt_bundle, prow, "price", "no_price",
+             "no price: imported as a draft with price 0")
+        sched = self.rv["sched"][self.vd]
+        if sched.any():
+            m = np.zeros(self.nD, dtype=bool)
+            m[self.vd[sched]] = True
+            flag(m, self.dpos, "special_price", "special_price_dated",
+                 "the special price has from/to dates; Shopify's CSV has no scheduled prices, so the special price "
+                 "was imported as the price (compare-at = price): end the sale by hand when the date passes")
+        if (~np.isnan(self.rv["weight"][self.vd])).any() and mapping_option(self.mapping, "weight_unit") is None:
+            self.issues.append(issue("warning", self.file, None, "weight", "m2_weight_unit",
+                                     "Magento exports weights without a unit; they were read as pounds (lb), "
+                                     "Magento's default", "convert the weights if the shop's weight unit is not lbs",
+                                     product="", sku=""))
+
+    # ---- images -------------------------------------------------------------------------------
+    def images(self) -> None:
+        """Base, small, thumbnail, swatch, additional images, then the children's own images; the
+        first of each (product, path) kept; relative paths joined to image_base_url."""
+        base_url = str(mapping_option(self.mapping, "image_base_url", "") or "").rstrip("/")
+        src, alt, k, p, o = [], [], [], [], []
+        nP = self.nP
+        positions = False
+        for kk, role in enumerate(_IMAGE_ROLES):
+            if role in self.present:
+                lab_col = f"{role}_label"
+                src.append(pc.utf8_trim_whitespace(self.pcol(role)))
+                alt.append(self.pcol(lab_col) if lab_col in self.present else pa.nulls(nP, pa.string()))
+                k.append(np.full(nP, kk, dtype=np.float64))
+                p.append(np.zeros(nP))
+                o.append(np.arange(nP))
+                self.used[role] = "images"
+                if lab_col in self.present:
+                    self.used[lab_col] = "images.alt"
+        if "additional_images" in self.present:
+            row, items = _split_items(self.pcol("additional_images"))
+            n_in = _run_positions(row) - 1
+            a_alt = pa.nulls(len(row), pa.string())
+            if "additional_image_labels" in self.present:
+                lrow, litems = _split_items(self.pcol("additional_image_labels"))
+                if len(lrow):
+                    ln = _run_positions(lrow) - 1
+                    w = int(max(n_in.max(initial=0), ln.max(initial=0))) + 1
+                    _, ri = _join(row * w + n_in, lrow * w + ln, left=True)
+                    a_alt = _take(litems, ri)
+                    self.used["additional_image_labels"] = "images.alt"
+                else:
+                    a_alt = pa.nulls(len(row), pa.string())
+            else:
+                a_alt = pa.nulls(len(row), pa.string())
+            pp = np.full(len(row), np.nan)
+            positions = "additional_image_positions" in self.present
+            if positions:
+                ln = _list_numbers(pd.Series(_strs(self.pcol("additional_image_positions"))), "n", "p")
+                w = int(max(n_in.max(initial=0), ln["n"].max() if len(ln) else 0)) + 1
+                _, ri = _join(row * w + n_in, ln["row"].to_numpy() * w + ln["n"].to_numpy(), left=True)
+                pv = ln["p"].to_numpy(dtype="float64")
+                pp = np.where(ri >= 0, pv[np.maximum(ri, 0)], np.nan)
+                self.used["additional_image_positions"] = "images.position"
+            pp = np.where(np.isnan(pp), n_in + 1000.0, pp)
+            src.append(items)
+            alt.append(a_alt)
+            k.append(np.full(len(row), 10.0))
+            p.append(pp)
+            o.append(row)
+            self.used["additional_images"] = "images"
+        # a child's own base image goes on its variant and into the product's images
+        vimg = self.rv["image"].take(self.vd)
+        isvar = self.vl >= 0
+        vi = np.flatnonzero(isvar & _filled(vimg))
+        if len(vi):
+            src.append(vimg.take(vi))
+            alt.append(pa.nulls(len(vi), pa.string()))  # no alt text (empty and null are the same here)
+            k.append(np.full(len(vi), 20.0))
+            p.append(self.vpos[vi].astype(np.float64))
+            o.append(self.vp[vi])
+        if src:
+            S_ = pa.concat_arrays([s.cast(pa.string()) for s in src])
+            A_ = pa.concat_arrays([a.cast(pa.string()) for a in alt])
+            K_, P_, O_ = np.concatenate(k), np.concatenate(p), np.concatenate(o).astype(np.int64)
+            keep = np.flatnonzero(_filled(S_))
+            if positions:
+                order = keep[np.lexsort((P_[keep], K_[keep], O_[keep]))]
+            else:  # every part is in (product, place) order already: a stable sort by product merges them
+                order = keep[np.argsort(O_[keep], kind="stable")]
+            S_, A_, O_ = S_.take(order), A_.take(order), O_[order]
+            first = _first_text(O_, S_)
+            if not first.all():
+                S_, A_, O_ = S_.filter(pa.array(first)), A_.filter(pa.array(first)), O_[first]
+        else:
+            S_, A_, O_ = pa.array([], pa.string()), pa.array([], pa.string()), np.zeros(0, dtype=np.int64)
+        if A_.null_count < len(A_):
+            A_ = pc.if_else(pa.array(_filled(A_)), A_, pa.scalar(None, pa.string()))
+        self.img_o, self.img_src = O_, S_
+        rel = ~_absolute(S_)
+        out_src = S_
+        if rel.any():
+            if base_url:
+                out_src = _join_base(base_url, S_, rel)
+            else:
+                first_rel = S_[int(np.flatnonzero(rel)[0])].as_py()
+                self.issues.append(issue("warning", self.file, None, "base_image", "m2_relative_image",
+                                         f"{int(rel.sum())} image paths are relative to Magento's media folder "
+                                         f"(e.g. '{first_rel}'); Shopify needs full URLs",
+                                         "set image_base_url (e.g. https://shop.example/media/catalog/product) in "
+                                         "the mapping file's [urls]", product="", sku=""))
+        self.images_frame = pd.DataFrame({"product_id": _arrow_col(self.prid.take(O_)),
+                                          "position": _run_positions(O_), "src": _arrow_col(out_src),
+                                          "alt": _arrow_col(A_), "source_id": _arrow_col(S_)})
+        # the variants' own images
+        img = pc.if_else(pa.array(isvar), vimg, pa.scalar(None, pa.string()))
+        if base_url:
+            vrel = _filled(pc.fill_null(img, "")) & ~_absolute(pc.fill_null(img, ""))
+            if vrel.any():
+                img = _join_base(base_url, img, vrel)
+        self.v_image = img
+
+    # ---- collections --------------------------------------------------------------------------
+    def collections(self) -> None:
+        row, items = _split_items(self.pcol("categories"))
+        # the root category ("Default Category") is dropped; per distinct item, then looked up
+        uniq = pc.unique(items)
+        u = pd.Series(_strs(uniq))
+        up = u.str.replace(r"^[^/]*(/|$)", "", regex=True).str.replace("/", " > ", regex=False)
+        upath = _text(up)
+        path = upath.take(pc.index_in(items, value_set=uniq)) if len(items) else upath
+        keep = _filled(pc.utf8_trim_whitespace(path))
+        row, path = row[keep], path.filter(pa.array(keep))
+        collections, members = _collections(row, path, self.prid, self.mapping)
+        collections["source_id"] = collections["path"]
+        cpat = str(mapping_option(self.mapping, "category_url_pattern", "") or "") or DEFAULT_CATEGORY_URL
+        cslug = pd.Series(["/".join(slugify(x) for x in str(q).split(" > ")) for q in collections["path"]],
+                          dtype=object)
+        collections["source_url"] = _strs(_url_array(cpat, {
+            "path": cslug.to_numpy(), "handle": collections["handle"].to_numpy(),
+            "slug": collections["handle"].to_numpy(), "id": collections["collection_id"].to_numpy()},
+            len(collections), self.mapping, "category_url_pattern"))
+        self.collections_frame, self.members = collections, members
+
+    # ---- extra --------------------------------------------------------------------------------
+    def extra(self) -> None:
+        """Magento-only values in extra: product type, non-default settings, kept special prices,
+        additional attributes that are not axes, store-view overrides, unknown columns."""
+        nD = self.nD
+        # entity of each D row: its product, or (a child) the variant of its first link
+        first_link = np.full(nD, -1, dtype=np.int64)
+        fl = np.flatnonzero(_first_mask(self.link_child))
+        first_link[self.link_child[fl]] = fl
+        ent_var = np.where(self.is_kid, self.var_of_link[np.maximum(first_link, 0)] if len(fl) else 0, 0)
+        # the ids: products then variants; each D row's entity is a position in them
+        self.ent_ids = pa.concat_arrays([self.prid, self.vid.cast(pa.string())]) if self.is_kid.any() else self.prid
+        self.ent_of_d = np.where(self.is_kid, self.nP + ent_var, self.p_of_d)
+        parts: list[tuple] = []  # (D positions, values, namespace, key) per part
+
+        def add(values: pa.Array, key: str, ns: str = NS, rows=None):
+            m = _filled(values)
+            idx = np.flatnonzero(m)
+            if len(idx):
+                parts.append((idx if rows is None else rows[idx], values.take(idx) if len(idx) < len(values)
+                              else values, ns, key))
+        add(pc.if_else(pc.equal(self.ptype, "simple"), "", self.ptype), "product_type")
+        for c, default in _EXTRA_DEFAULTS.items():
+            if c not in self.present:
+                continue
+            s = self.dcol(c)
+            if default is not None:
+                s = pc.if_else(pc.equal(pc.utf8_trim_whitespace(s), default), "", s)
+            add(s, c)
+            self.used[c] = f"extra:{NS}.{c}"
+        kept = np.zeros(nD, dtype=bool)
+        kept[self.vd[self.rv["special_kept"][self.vd]]] = True
+        add(pc.if_else(pa.array(kept), self.dcol("special_price"), ""), "special_price")
+        self.notes["name"] = "configurable children's own names and url keys are not kept (made from the product's)"
+        fixed = parts[:]
+        parts.clear()
+        aa_part = self.aa_extra()
+        sv_part = self.store_view_extra()
+        handled = set(self.used) | _DROPPED | {"product_type"}
+        for c in self.columns:
+            if c in handled:
+                continue
+            add(self.dcol(c), c)
+            self.used[c] = f"extra:{NS}.{c}"
+        for c in _DROPPED:
+            self.notes[c] = _DROP_NOTE
+        fixed_keys = [p[3] for p in fixed + parts]
+        blocks = []
+        for rows, values, ns, key in fixed:
+            blocks.append(self._extra_block(rows, values, ns, pa.repeat(pa.scalar(key, pa.string()), len(rows))))
+        blocks += aa_part + sv_part
+        for rows, values, ns, key in parts:
+            blocks.append(self._extra_block(rows, values, ns, pa.repeat(pa.scalar(key, pa.string()), len(rows))))
+        blocks = [b for b in blocks if b.num_rows]
+        if blocks:
+            tab = pa.concat_tables(blocks)  # chunked: the schema check makes each column one array
+            extra = pd.DataFrame({c: _arrow_col(tab.column(c)) for c in tab.column_names})
+            if any(k.startswith("store_view:") for k in fixed_keys) and sv_part:
+                extra = extra.drop_duplicates(EXTRA_COLUMNS[:4], keep="first")
+        else:
+            extra = pd.DataFrame(columns=EXTRA_COLUMNS)
+        self.extra_frame = extra
+
+    def _extra_block(self, rows: np.ndarray, values: pa.Array, ns: str, keys: pa.Array) -> pa.Table:
+        n = len(rows)
+        kid = self.is_kid[rows]
+        ent = pc.if_else(pa.array(kid), "variant", "product") if kid.any() else \
+            pa.repeat(pa.scalar("product", pa.string()), n)
+        return pa.table({"entity": ent.cast(pa.string()), "entity_id": self.ent_ids.take(self.ent_of_d[rows]),
+                         "namespace": pa.repeat(pa.scalar(ns, pa.string()), n), "key": keys.cast(pa.string()),
+                         "value": values.cast(pa.string()),
+                         "type": pa.repeat(pa.scalar("single_line_text_field", pa.string()), n)})
+
+    def aa_extra(self) -> list:
+        """Additional attributes that are not the row's own axes -> custom metafields (first of a
+        repeated (row, key) kept)."""
+        aa = self.aa
+        if not len(aa["row"]):
+            return []
+        enc = pc.dictionary_encode(aa["code"])
+        uniq = enc.dictionary
+        ucode = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        nu = len(uniq)
+        system = pc.is_in(uniq, value_set=pa.array(sorted(_SYSTEM_ATTRS))).to_numpy(zero_copy_only=False)
+        keep = ~system[ucode]
+        if len(self.ax_parent):
+            # not a child's own axis: (child row, axis code) of every link, on the codes of ``uniq``
+            u_of_ax = pc.index_in(self.ax_code_text, value_set=uniq).to_numpy(zero_copy_only=False)
+            u_of_ax = np.where(np.isnan(u_of_ax), -1, u_of_ax).astype(np.int64) if u_of_ax.dtype.kind == "f" \
+                else u_of_ax.astype(np.int64)
+            ai, li = _join(self.ax_parent, self.link_parent)
+            ok = u_of_ax[ai] >= 0
+            kk = self.link_child[li[ok]] * nu + u_of_ax[ai[ok]]
+            keep &= ~_member(aa["row"] * nu + ucode, kk, self.nD * nu)
+        idx = np.flatnonzero(keep)
+        rows, ucode = aa["row"][idx], ucode[idx]
+        ukey = _text(attr_key(pd.Series(_strs(uniq))))
+        kenc = pc.dictionary_encode(ukey)
+        kc_of_u = kenc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        nk = max(len(kenc.dictionary), 1)
+        first = _first_mask(rows * nk + kc_of_u[ucode])
+        if not first.all():
+            idx, rows, ucode = idx[first], rows[first], ucode[first]
+        key = ukey.take(ucode)
+        value = _pair_values(aa, None if len(idx) == len(aa["row"]) else idx)
+        if pc.any(pc.match_substring(value, "|")).as_py():
+            value = pc.replace_substring(value, "|", ", ")
+        return [self._extra_block(rows, value, ATTR_NS, key)]
+
+    def store_view_extra(self) -> list:
+        """Store-view rows: each value differing from the default row -> ``store_view:<code>:<column>``."""
+        spos = self.spos
+        if not len(spos):
+            return []
+        drow = self.d_of_code[self.sku_codes[spos]]
+        scope = self.scope.take(spos)
+        prefix = pc.binary_join_element_wise("store_view:", scope, "")
+        rows_, vals_, keys_ = [], [], []
+        for c in self.columns:
+            if c in ("sku", "store_view_code"):
+                continue
+            v = self.col(c).take(spos)
+            dv = self.dcol(c).take(drow)
+            m = np.flatnonzero(_filled(v) & ~pc.equal(v, dv).to_numpy(zero_copy_only=False))
+            if not len(m):
+                continue
+            rows_.append(drow[m])
+            vals_.append(v.take(m))
+            keys_.append(pc.binary_join_element_wise(prefix.take(m), ":" + c, ""))
+        if not rows_:
+            return []
+        rows, vals, keys = np.concatenate(rows_), pa.concat_arrays(vals_), pa.concat_arrays(keys_)
+        (kc,), nk = _codes(keys)
+        first = _first_mask(rows * nk + kc)
+        if not first.all():
+            fi = np.flatnonzero(first)
+            rows, vals, keys = rows[fi], vals.take(fi), keys.take(fi)
+        return [self._extra_block(rows, vals, NS, keys)]
+
+    # ---- the canonical frames -----------------------------------------------------------------
+    def variants_frame(self) -> pd.DataFrame:
+        rv, vd = self.rv, self.vd
+        weight = rv["weight"][vd]
+        return pd.DataFrame({
+            "variant_id": _arrow_col(self.vid), "product_id": _arrow_col(self.prid.take(self.vp)), "position": self.vpos,
+            "sku": _arrow_col(self.dsku.take(vd)), "price": _arrow_col(pc.fill_null(rv["price"].take(vd), "0")),
+            "compare_at_price": _arrow_col(rv["compare_at_price"].take(vd)), "weight": weight,
+            "weight_unit": _arrow_col(pc.if_else(pa.array(~np.isnan(weight)), rv["wunit"],
+                                                 pa.scalar(None, pa.string()))),
+            "inventory_quantity": pd.array(rv["qty"][vd], dtype="Float64").round().astype("Int64"),
+            "inventory_policy": _arrow_col(pc.if_else(pa.array(rv["continue"][vd]), "continue", "deny")),
+            "inventory_tracker": _arrow_col(pc.if_else(pa.array(rv["tracked"][vd]), "shopify",
+                                                       pa.scalar(None, pa.string()))),
+            "requires_shipping": _arrow_col(pc.invert(pc.is_in(self.ptype.take(vd), value_set=pa.array(
+                ["virtual", "downloadable"])))),
+            "taxable": _arrow_col(pa.array(rv["taxable"][vd], mask=~rv["tax_set"][vd])),
+            "image_src": _arrow_col(self.v_image), "source_id": _arrow_col(self.dsku.take(vd)),
+        })
+
+    def hidden_images(self) -> None:
+        """Images hidden in Magento are shown on Shopify: flagged."""
+        for c in ("hide_from_product_page", "disabled_images"):
+            if c not in self.present:
+                continue
+            row, items = _split_items(self.pcol(c))
+            if not len(row):
+                continue
+            (a, b), nc = _codes(items, self.img_src)
+            li, ri = _join(row * nc + a, self.img_o * nc + b)
+            for j in li[:50]:
+                prow = self.dpos[self.P[row[j]]]
+                pid = self.prid[int(row[j])].as_py()
+                self.issues.append(issue("warning", self.file, self.t.line_of(int(prow)), c, "hidden_image_shown",
+                                         f"'{items[int(j)].as_py()}' is hidden in Magento ({c}); Shopify shows every "
+                                         "product image, so it will be visible", product=self.raw("name", prow),
+                                         sku=pid))
+
+    def small_frame(self, prows: np.ndarray, cols) -> pd.DataFrame:
+        """A few file rows as a pandas frame (index = file positions), for the per-product steps."""
+        return pd.DataFrame({c: _strs(self.col(c).take(prows)) for c in cols if c in self.present}, index=prows)
+
+    def bundles(self) -> None:
+        """Bundles: fixed price, else the sum of the default selections."""
+        self.variants_df = variants = self.variants_frame()
+        products = self.products_frame
+        bmask = self.pt_bundle
+        if not (bmask.any() and "bundle_values" in self.present):
+            return
+        brows = self.dpos[self.P[bmask]]
+        B = self.small_frame(brows, ("bundle_values", "name", "product_online"))
+        brec = B["bundle_values"].str.split("|").explode()
+        brec = brec[brec.notna() & (brec != "")]
+        bpar = pd.Series(brec.index.to_numpy())
+        bp = parse_pairs(brec.reset_index(drop=True))
+        wide = bp.pivot_table(index="row", columns="code", values="value", aggfunc="first") if len(bp) \
+            else pd.DataFrame()
+        need = B[self.np_prod[bmask]]
+        price_of = pd.Series(variants["price"].to_numpy(), index=variants["sku"].to_numpy())
+        price_of = price_of[~price_of.index.duplicated()]
+        pid_of = dict(zip(brows.tolist(), self.prid.take(np.flatnonzero(bmask)).to_pylist()))
+        for r in need.index:  # one loop per bundle without a price (few)
+            pid = pid_of[r]
+            rows = wide[wide.index.isin(np.flatnonzero(bpar.to_numpy() == r))] if len(wide) else wide
+            sel = rows[rows.get("default", pd.Series(dtype="str")) == "1"] if len(rows) else rows
+            ok = len(sel) > 0 and sel["sku"].isin(price_of.index).all() and price_of.reindex(sel["sku"]).notna().all()
+            if ok:
+                import decimal as _d
+                total = sum(_d.Decimal(str(price_of[k])) * _d.Decimal(q or "1")
+                            for k, q in zip(sel["sku"], sel.get("default_qty", pd.Series("1", index=sel.index))))
+                variants.loc[variants["product_id"] == pid, "price"] = str(total)
+                products.loc[products["product_id"] == pid, "status"] = \
+                    "active" if B.at[r, "product_online"].strip() not in ("0", "2") else "draft"
+            else:
+                self.issues.append(issue("error", self.file, self.t.line_of(int(r)), "price", "bundle_price_unknown",
+                                         "dynamic bundle without a price, and its default selections are not all in "
+                                         "the file: imported as a draft with price 0", product=B.at[r, "name"],
+                                         sku=pid))
+
+    def grouped(self) -> None:
+        """Grouped products become collections of their members (mapping rules 1.6)."""
+        gmask = self.pt_grouped
+        self.images_df = self.images_frame
+        if not gmask.any():
+            return
+        products, variants = self.products_frame, self.variants_df
+        grows = self.dpos[self.P[gmask]]
+        G = self.small_frame(grows, ("name", "sku", "description", "associated_skus", "associated_position",
+                                     "base_image", "additional_images", "categories"))
+        gh = pd.Series(products.loc[gmask, "handle"].to_numpy(), index=G.index)
+        gp = parse_pairs(G["associated_skus"]) if "associated_skus" in G else parse_pairs(pd.Series(dtype="str"))
+        gp["cid"] = gh.reindex(gp["row"]).to_numpy()
+        if "associated_position" in G:
+            gp = gp.merge(_list_numbers(G["associated_position"], "order", "pos"), on=["row", "order"], how="left")
+            self.used["associated_position"] = "collection_products.position"
+        else:
+            gp["pos"] = np.nan
+        gp["pos"] = gp["pos"].fillna(gp["order"] + 1000)
+        gp = gp.sort_values(["row", "pos"], kind="stable")
+        gp["product_id"] = gp["code"].str.strip()
+        missing_m = ~isin(gp["product_id"], products["product_id"])
+        for r in gp[missing_m].head(50).itertuples():
+            self.issues.append(issue("warning", self.file, self.t.line_of(int(r.row)), "associated_skus",
+                                     "grouped_member_missing",
+                                     f"the grouped product's member '{r.product_id}' is not in the file",
+                                     product=G.at[r.row, "name"], sku=G.at[r.row, "sku"]))
+        gp = gp[~missing_m]
+        gm = pd.DataFrame({"collection_id": gp["cid"].to_numpy(), "product_id": gp["product_id"].to_numpy()})
+        gm = gm.drop_duplicates()
+        gm["position"] = gm.groupby("collection_id", sort=False).cumcount() + 1
+        gcoll = pd.DataFrame({"collection_id": gh.to_numpy(), "handle": gh.to_numpy(),
+                              "title": G["name"].str.strip().to_numpy(), "path": None,
+                              "description_html": G["description"].replace("", None).to_numpy(),
+                              "source_id": G["sku"].str.strip().to_numpy(),
+                              "source_url": products.loc[gmask, "source_url"].to_numpy()})
+        gpid = self.prid.filter(pa.array(gmask)).to_pylist()
+        gset = set(gpid)
+        for col, what in (("base_image", "images"), ("additional_images", "images"), ("categories", "categories")):
+            if col in G:
+                ne = int((G[col] != "").sum())
+                if ne:
+                    self.loss.append({"file": self.file, "column": col, "became": "", "non_empty": ne, "dropped": ne,
+                                      "note": f"{what} of grouped products (they became collections)"})
+        # members of a grouped product are sold through it: published even if not visible alone
+        products.loc[isin(products["product_id"], gm["product_id"]), "published"] = True
+        f = fold_grouped({"products": products, "variants": variants, "images": self.images_df,
+                          "members": self.members, "collections": self.collections_frame,
+                          "extra": self.extra_frame}, gset, gcoll, gm, pd.Series(gh.to_numpy(), index=gpid))
+        self.products_frame, self.variants_df, self.images_df = f["products"], f["variants"], f["images"]
+        self.members, self.collections_frame, self.extra_frame = f["members"], f["collections"], f["extra"]
+
+    def finish(self) -> ReadResult:
+        product_options = pd.DataFrame({"product_id": _arrow_col(self.prid.take(self.p_of_d[self.ax_parent])),
+                                        "position": self.ax_position, "name": _arrow_col(self.ax_oname)})
+        variant_options = pd.DataFrame({"variant_id": _arrow_col(_take(self.vid, self.vo_var)),
+                                        "position": self.vo_position, "value": _arrow_col(self.vo_value)})
+        skipped = self.skipped
+        any_skipped = bool(skipped.any())
+        for c in self.columns:
+            filled = _filled(self.col(c))
+            ne = int(filled.sum())
+            became = self.used.get(c, "")
+            lost = ne if not became else (int((filled & skipped).sum()) if any_skipped else 0)
+            note = self.notes.get(c, "")
+            if became and lost:
+                note = (note + "; " if note else "") + "values of skipped rows (duplicate_sku, missing_sku, " \
+                    "store view without default row)"
+            self.loss.append({"file": self.file, "column": c, "became": became, "non_empty": ne,
+                              "dropped": lost, "note": note})
+        frames = dict(products=self.products_frame, product_options=product_options,
+                      variants=self.variants_df.reset_index(drop=True), variant_options=variant_options,
+                      images=self.images_df, collections=self.collections_frame,
+                      collection_products=self.members, extra=self.extra_frame)
+        for k in ("products_frame", "variants_df", "images_df", "images_frame", "extra_frame", "members",
+                  "collections_frame", "_full", "_d", "_p", "_df", "aa", "axes"):
+            self.__dict__.pop(k, None)
+        catalog = Catalog.from_frames(**frames)
+        del frames
+        return ReadResult(catalog, loss_frame(self.loss), issues_frame(self.issues), [self.file])
+
+
+#: Columns the reader treats as present (empty) when the export lacks them.
+_ADDED = ("store_view_code", "product_type", "name", "price", "special_price", "configurable_variations",
+          "configurable_variation_labels", "additional_attributes", "categories", "url_key", "qty",
+          "is_in_stock", "product_online", "visibility", "weight", "description", "allow_backorders")
+
+
+def _collections(row: np.ndarray, path: pa.Array, prid: pa.Array, mapping) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``collections_from_paths`` on positions: one collection per distinct path (levels split on
+    ``>``, joined with `` > ``; the work is per distinct path), members in row order, first wins."""
+    if not isinstance(mapping, Mapping):
+        mapping = Mapping(collections=dict(getattr(mapping, "collections", None) or {}))
+    if not len(row):
+        return (pd.DataFrame(columns=["collection_id", "handle", "title", "path"]),
+                pd.DataFrame(columns=["collection_id", "product_id", "position"]))
+    enc = pc.dictionary_encode(path)
+    code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    clean = [" > ".join(x.strip() for x in p.split(">") if x.strip()) for p in enc.dictionary.to_pylist()]
+    ids: dict[str, int] = {}
+    clean_code = np.array([ids.setdefault(c, len(ids)) for c in clean], dtype=np.int64)
+    names = list(ids)
+    cc = clean_code[code]
+    keep = np.array([c != "" for c in names], dtype=bool)[cc]
+    row, cc = row[keep], cc[keep]
+    order = cc[_first_mask(cc)]  # the collections, in order of first appearance
+    cols = pd.DataFrame({"path": [names[i] for i in order]})
+    cols["title"], cols["handle"] = collection_names(list(cols["path"]), mapping)
+    cols["collection_id"] = cols["handle"]
+    place = np.empty(len(names), dtype=np.int64)
+    place[order] = np.arange(len(order))
+    coll = place[cc]
+    first = _first_mask(coll * (int(row.max()) + 1) + row)
+    coll, row = coll[first], row[first]
+    o = np.argsort(coll, kind="stable")
+    pos = np.empty(len(coll), dtype=np.int64)
+    pos[o] = _run_positions(coll[o])
+    cid = pa.array(cols["collection_id"].to_numpy(dtype=object), type=pa.string())
+    cp = pd.DataFrame({"collection_id": _strs(cid.take(coll)), "product_id": _strs(prid.take(row)),
+                       "position": pos})
+    return cols[["collection_id", "handle", "title", "path"]], cp
+
+
+def _decimal_text(s: pa.Array, signed: bool, most: int | None) -> np.ndarray:
+    """Mask of the cells that are plain decimals, by one numpy pass over the bytes: ``signed``:
+    ``-?\\d+(\\.\\d+)?`` with at most ``most`` digits on each side of the point (the
+    ``to_numeric`` fast path); else an amount, ``\\d+(\\.\\d+)?|\\.\\d+``."""
+    off = _offsets(s).astype(np.int64)
+    lens = off[1:] - off[:-1]
+    ok = lens > 0
+    ne = np.flatnonzero(ok)
+    if not len(ne):
+        return ok
+    data = np.frombuffer(s.buffers()[2], dtype=np.uint8)[off[0]:off[-1]]
+    start, end = off[:-1][ne] - off[0], off[1:][ne] - off[0]
+    dig = (data >= 48) & (data <= 57)
+    dot = data == 46
+    minus = data == 45
+    other = ~(dig | dot | (minus if signed else False))
+    n_dot = np.add.reduceat(dot.astype(np.int32), start)
+    good = ~np.add.reduceat(other, start).astype(bool) & (n_dot <= 1) & dig[end - 1]
+    if signed:
+        neg = minus[start]
+        good &= np.add.reduceat(minus.astype(np.int32), start) == neg.astype(np.int32)
+        first = start + neg
+        good &= dig[np.minimum(first, len(data) - 1)] & (first < end)
+        if most is not None:
+            ln = end - start
+            dpos = np.full(len(ne), -1, dtype=np.int64)
+            at = np.flatnonzero(dot)
+            if len(at):
+                dpos[np.searchsorted(start, at, "right") - 1] = at
+            has = (n_dot == 1) & (dpos >= 0)
+            int_len = np.where(has, dpos - start, ln) - neg
+            frac_len = np.where(has, end - dpos - 1, 0)
+            good &= (int_len <= most) & (frac_len <= most)
+    ok[ne] = good
+    return ok
+
+
+def _money(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """(clean decimal strings or null, mask of non-empty cells that are not amounts)."""
+    s = pc.utf8_trim_whitespace(arr)
+    ok = _decimal_text(s, False, None)
+    filled = _filled(s)
+    return pc.if_else(pa.array(ok & filled), s, pa.scalar(None, pa.string())), filled & ~ok
+
+
+def _floats(arr: pa.Array) -> np.ndarray:
+    """Plain decimal strings (or null) as float64 (NaN for null)."""
+    return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def _numbers(arr: pa.Array) -> np.ndarray:
+    """``pd.to_numeric(errors="coerce")`` of stripped text as float64 ("" -> NaN): plain decimals
+    cast in Arrow, anything else through pandas."""
+    filled = _filled(arr)
+    plain = _decimal_text(arr, True, 15)
+    out = pc.cast(pc.if_else(pa.array(plain), arr, pa.scalar(None, pa.string())), pa.float64()).to_numpy(
+        zero_copy_only=False)
+    other = np.flatnonzero(filled & ~plain)
+    if len(other):
+        out[other] = pd.to_numeric(pd.Series(arr.take(other).to_pylist(), dtype=object), errors="coerce").to_numpy(
+            dtype="float64")
+    return out
 
 
 def _neutralise(frame: pd.DataFrame, name: str, changed: list, *, product: pd.Series, sku: pd.Series) -> None:
