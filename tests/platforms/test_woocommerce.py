@@ -315,6 +315,36 @@ def test_orphan_variation():
     assert len(iss) == 1 and iss.iloc[0]["line"] == 3 and iss.iloc[0]["severity"] == "error"
 
 
+
+def test_read_list_cells_ids_and_parent_refs(tmp_path):
+    """Cells the column-wise reader takes short cuts around: an escaped comma and a blank first item
+    in Images, numeric IDs that differ only by leading zeros (not repeats), variations linked by
+    ``id:`` and by SKU, a price with a decimal comma, a stock of "parent"."""
+    f = tmp_path / "edge.csv"
+    f.write_text(
+        "ID,Type,SKU,Name,Regular price,Stock,Images,Parent,Attribute 1 name,Attribute 1 value(s)\n"
+        '7,simple,A,Plate,"4,5",3," , http://x/a\\,b.jpg, http://x/c.jpg",,,\n'
+        "007,simple,B,Cup,2,,,,,\n"
+        "10,variable,C,Shirt,,9,http://x/s.jpg,,Size,\"S, M\"\n"
+        "11,variation,C-S,Shirt S,5,parent,http://x/s.jpg,id:10,Size,S\n"
+        "12,variation,C-M,Shirt M,5,parent,http://x/m.jpg,C,Size,M\n", encoding="utf-8")
+    r = platforms.get("woocommerce").read([f])
+    cat = r.catalog
+    assert list(cat.products["source_id"]) == ["7", "007", "10"]
+    assert not (r.issues["check"] == "duplicate_product").any()
+    plate = _variant(cat, "A")
+    assert plate["image_src"] == "http://x/a,b.jpg" and plate["price"] == 0   # "4,5" is not an amount
+    assert (r.issues["check"] == "bad_number").sum() == 1
+    imgs = cat.images[cat.images["product_id"] == "7"].sort_values("position")
+    assert list(imgs["src"]) == ["http://x/a,b.jpg", "http://x/c.jpg"]
+    s, m = _variant(cat, "C-S"), _variant(cat, "C-M")
+    assert s["product_id"] == m["product_id"] == "10"
+    assert (s["inventory_quantity"], m["inventory_quantity"]) == (9, 0)
+    assert _options(cat, s["variant_id"]) == ["S"] and _options(cat, m["variant_id"]) == ["M"]
+    shirt = cat.images[cat.images["product_id"] == "10"].sort_values("position")
+    assert list(shirt["src"]) == ["http://x/s.jpg", "http://x/m.jpg"]
+
+
 # ---- writing ----------------------------------------------------------------------------------
 
 def test_write_exporter_format_and_round_trip(sample, tmp_path):

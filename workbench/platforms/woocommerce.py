@@ -1,6 +1,7 @@
 """WooCommerce: the built-in product CSV exporter/importer (formats.md section 2).
 
-Reading turns the exporter's CSV into the canonical catalog, column-wise (no Python loop per row):
+Reading turns the exporter's CSV into the canonical catalog, column-wise on Arrow arrays with numpy
+index arrays (no Python loop per row, no pandas index alignment):
 
 * BOM, ``, `` lists with ``\\,`` escapes, literal ``\\n`` in descriptions (``\\\\n`` is a literal
   backslash-n), the exporter's ``'`` formula guard (stripped on read);
@@ -35,16 +36,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import InputError
+from ..mapping import Mapping
 from ..safeio import atomic_write
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
-from ._common import (ATTR_NS, arrow_strings, attr_key, collections_from_paths, concat_extra, concat_results,
-                      first_item, merge_codes, str_series, to_numeric,
-                      extra_rows, extra_wide, fmt_money, isin, issue, issues_for, join_list, lookup,
-                      mapping_headers, mapping_option_name, money, normalise_list, slugify_series,
-                      split_list, unique_handles, fold_grouped, final_variant_ids, suffix_repeats)
+from ._common import (ATTR_NS, EXTRA_COLUMNS, arrow_strings, attr_key, collection_names, concat_results,
+                      first_item, str_series, to_numeric,
+                      extra_wide, fmt_money, issue, issues_for, join_list,
+                      mapping_headers, mapping_option_name, normalise_list, slugify_series,
+                      split_list, unique_handles, fold_grouped, suffix_repeats)
 from .csvio import read_table
 
 __all__ = ["WooCommerceAdapter", "EXPORT_COLUMNS"]
@@ -134,6 +137,771 @@ def _looks_translated(cols: list[str]) -> bool:
     return hits <= 2 and len(cols) >= 12
 
 
+# ---------------------------------------------------------------------------------------------
+# reading helpers: Arrow arrays and numpy index arrays (no pandas index alignment)
+
+def _text(s: pd.Series) -> pa.Array:
+    """A text column as one Arrow string array without nulls."""
+    a = arrow_strings(s)
+    return a.fill_null("") if a.null_count else a
+
+
+def _blank(n: int) -> pa.Array:
+    """``n`` empty strings (built from buffers: no per-row work)."""
+    return pa.StringArray.from_buffers(n, pa.py_buffer(np.zeros(n + 1, dtype=np.int32)), pa.py_buffer(b""))
+
+
+def _trim(arr: pa.Array) -> pa.Array:
+    """``utf8_trim_whitespace``, skipped when no cell starts or ends with a byte that could be
+    white space (a control character, a space or a non-ASCII byte)."""
+    return pc.utf8_trim_whitespace(arr) if _may_need_trim(arr) else arr
+
+
+def _may_need_trim(arr: pa.Array) -> bool:
+    """Whether some cell starts or ends with a control character, a space or a non-ASCII byte."""
+    if not len(arr) or arr.null_count or not isinstance(arr, pa.StringArray):
+        return bool(len(arr))
+    off = _offsets(arr)
+    if off[-1] == off[0]:
+        return False
+    d = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
+    # first and last byte of every cell (an empty cell reads a neighbour's: at worst a needless trim)
+    top = len(d) - 1
+    for at in (np.minimum(off[:-1], top), np.maximum(off[1:] - 1, 0)):
+        if ((d[at] - np.uint8(33)) >= np.uint8(95)).any():   # outside '!'..DEL
+            return True
+    return False
+
+
+def _nonempty(arr: pa.Array) -> np.ndarray:
+    """Mask of the non-empty cells of a string array, read off its offsets (nulls count as empty)."""
+    if not len(arr):
+        return np.zeros(0, dtype=bool)
+    off = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset:arr.offset + len(arr) + 1]
+    m = np.diff(off) != 0
+    if arr.null_count:
+        m &= arr.is_valid().to_numpy(zero_copy_only=False)
+    return m
+
+
+def _none_if_empty(arr: pa.Array) -> pa.Array:
+    """Empty cells as nulls."""
+    filled = _nonempty(arr)
+    return arr if filled.all() else _where(filled, arr, None)
+
+
+def _mask(b) -> np.ndarray:
+    """An Arrow boolean result as a numpy mask (null counts as False)."""
+    return pc.fill_null(b, False).to_numpy(zero_copy_only=False)
+
+
+def _eq(arr: pa.Array, value: str) -> np.ndarray:
+    return _mask(pc.equal(arr, value))
+
+
+def _take(arr: pa.Array, idx: np.ndarray) -> pa.Array:
+    """``arr`` at the positions ``idx`` (-1 gives null)."""
+    idx = np.asarray(idx, dtype=np.int64)
+    neg = idx < 0
+    return arr.take(pa.array(idx, mask=neg) if neg.any() else pa.array(idx))
+
+
+def _where(mask: np.ndarray, a, b) -> pa.Array:
+    """``a`` where ``mask`` else ``b`` (arrays or scalars; None is a null string)."""
+    if b is None:
+        b = pa.scalar(None, pa.string())
+    if a is None:
+        a = pa.scalar(None, pa.string())
+    return pc.if_else(pa.array(mask, type=pa.bool_()), a, b)
+
+
+def _per_value(arr: pa.Array):
+    """(distinct values as a str Series, code of each row): work on a low-cardinality column's
+    distinct values once, with the same pandas string methods, then index by the codes."""
+    values, codes = _small_codes(arr)
+    return str_series(values), codes
+
+
+def _str_match(arr: pa.Array, pattern: str, among: np.ndarray) -> np.ndarray:
+    """``Series.str.match(pattern)`` (pandas' own choice of regex engine) on the rows ``among``;
+    False elsewhere. The match of a cell does not depend on the other cells."""
+    out = np.zeros(len(arr), dtype=bool)
+    idx = np.flatnonzero(among)
+    if len(idx):
+        sub = arr if len(idx) == len(arr) else arr.take(pa.array(idx))
+        out[idx] = str_series(sub).str.match(pattern).to_numpy(dtype=bool, na_value=False)
+    return out
+
+
+def _numbers(arr: pa.Array, among: np.ndarray) -> np.ndarray:
+    """``pd.to_numeric(errors="coerce")`` of the rows ``among`` as float64; NaN elsewhere."""
+    out = np.full(len(arr), np.nan)
+    idx = np.flatnonzero(among)
+    if len(idx):
+        sub = arr if len(idx) == len(arr) else arr.take(pa.array(idx))
+        if _short_digits(sub):   # what to_numeric casts in Arrow, without its regex pass
+            out[idx] = pc.cast(sub, pa.int64()).to_numpy().astype(np.float64)
+        else:   # to_numeric of the distinct values
+            values, codes = _small_codes(sub)
+            out[idx] = to_numeric(str_series(values)).to_numpy(dtype=np.float64, na_value=np.nan)[codes]
+    return out
+
+
+def _canonical_integers(arr: pa.Array) -> bool:
+    """Every cell is 1 to 15 ASCII digits without a leading zero (equal numbers, equal text)."""
+    if not _short_digits(arr):
+        return False
+    off = _offsets(arr)
+    d = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
+    return bool(((d[off[:-1]] != 48) | (np.diff(off) == 1)).all())
+
+
+def _short_digits(arr: pa.Array) -> bool:
+    """Every cell is 1 to 15 ASCII digits (no nulls)."""
+    if arr.null_count or not len(arr):
+        return False
+    off = _offsets(arr)
+    length = np.diff(off)
+    if length.min() < 1 or length.max() > 15:
+        return False
+    d = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[off[0]:off[-1]]
+    return bool(((d >= 48) & (d <= 57)).all())
+
+
+def _variation_order(arr: pa.Array, vr: np.ndarray) -> np.ndarray:
+    """A sort key of the variations from a number column (not a number: 0)."""
+    sub = arr.take(pa.array(vr))
+    x = _numbers(sub, _nonempty(sub))
+    return np.where(np.isnan(x), 0, x)
+
+
+def _has_byte(arr: pa.Array, byte: int) -> np.ndarray:
+    """Mask of the cells containing ``byte`` (an ASCII character), from one pass over the data."""
+    off = _offsets(arr)
+    data = arr.buffers()[2]
+    if data is None or not len(arr) or off[-1] == off[0]:
+        return np.zeros(len(arr), dtype=bool)
+    hits = np.flatnonzero(np.frombuffer(data, dtype=np.uint8)[off[0]:off[-1]] == byte) + off[0]
+    m = np.zeros(len(arr), dtype=bool)
+    m[np.searchsorted(off, hits, side="right") - 1] = True
+    return m
+
+
+def _first_items(arr: pa.Array) -> pa.Array:
+    """``first_item`` of each list cell (null where none): a cell without a comma is its own item,
+    trimmed; the others are split (through ``first_item`` itself when an item is escaped or blank)."""
+    out = _trim(arr)
+    comma = np.flatnonzero(_has_byte(arr, ord(",")))
+    if len(comma):
+        sub = arr.take(pa.array(comma))
+        head = _trim(pc.list_element(pc.split_pattern(sub, ",", max_splits=1), 0))
+        slow = ~_nonempty(head)
+        if _any_byte(sub, b"\\"):
+            slow |= _has_byte(sub, ord("\\"))
+        slow = np.flatnonzero(slow)
+        if len(slow):
+            head = _put(head, slow, arrow_strings(first_item(str_series(sub.take(pa.array(slow))))))
+        out = _put(out, comma, head)
+    return _none_if_empty(out)
+
+
+def _split_items(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """``split_list`` of a list column: (row of each item, the items), trimmed, empty ones dropped."""
+    rows = np.flatnonzero(_nonempty(arr))
+    sub = arr if len(rows) == len(arr) else arr.take(pa.array(rows))
+    if not len(sub):
+        return rows, pa.array([], pa.string())
+    ascii_ = bool(pc.all(pc.string_is_ascii(sub)).as_py())
+    swapped = False
+    if _any_byte(sub, b"\\"):
+        sub2 = pc.replace_substring(sub, "\\,", "\x00")
+        swapped = _offsets(sub2)[-1] - _offsets(sub2)[0] != _offsets(sub)[-1] - _offsets(sub)[0]
+        sub = sub2
+    lst = pc.split_pattern(sub, ",")
+    flat = pc.list_flatten(lst)
+    if _may_need_trim(flat):   # the kernel split_list uses
+        flat = pc.ascii_trim_whitespace(flat) if ascii_ else pc.utf8_trim_whitespace(flat)
+    parents = pc.list_parent_indices(lst).to_numpy()
+    if swapped:
+        flat = pc.replace_substring(flat, "\x00", ",")
+    keep = _nonempty(flat)
+    return rows[parents][keep], flat.filter(pa.array(keep))
+
+
+def _put(base: pa.Array, idx: np.ndarray, values: pa.Array) -> pa.Array:
+    """``base`` with ``values`` at the positions ``idx``."""
+    pos = np.arange(len(base))
+    pos[idx] = len(base) + np.arange(len(idx))
+    return pa.concat_arrays([base, values]).take(pa.array(pos))
+
+
+def _any_byte(arr: pa.Array, byte: bytes) -> bool:
+    """Whether some cell contains ``byte`` (a fast scan of the data)."""
+    data = arr.buffers()[2] if len(arr) else None
+    if data is None:
+        return False
+    off = _offsets(arr)
+    view = memoryview(data)
+    step = 1 << 20   # in blocks: no copy of the whole data
+    return any(view[a:min(a + step, off[-1])].tobytes().find(byte) >= 0
+               for a in range(int(off[0]), int(off[-1]), step))
+
+
+def _money_of(arr: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """``_common.money`` column-wise, worked out on the distinct values: (clean amounts or null,
+    mask of amounts, mask of bad cells)."""
+    values, codes = _small_codes(arr)
+    s = _trim(values)
+    ne = _nonempty(s)
+    ok = _str_match(s, _MONEY, ne)
+    ok_rows, ne_rows = ok[codes], ne[codes]
+    clean = s.take(pa.array(codes)) if len(codes) else s
+    return _where(ok_rows, clean, None), ok_rows, ne_rows & ~ok_rows
+
+
+
+
+def _offsets(arr: pa.Array) -> np.ndarray:
+    """The offsets of a string array (``len + 1`` int32 values, absolute in its data buffer; no copy)."""
+    return np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset:arr.offset + len(arr) + 1]
+
+
+def _fingerprint(arr: pa.Array) -> np.ndarray:
+    """A uint64 per string from its byte length and last 8 bytes: equal strings, equal prints."""
+    off = _offsets(arr)
+    length = np.diff(off)
+    h = length.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    data = arr.buffers()[2]
+    if data is None or not len(arr) or off[-1] == off[0]:
+        return h
+    data = np.frombuffer(data, dtype=np.uint8)
+    if len(data) >= 8:
+        # the 8 bytes ending where each string ends, read as one little-endian uint64 ...
+        windows = np.lib.stride_tricks.as_strided(data, shape=(len(data) - 7, 8), strides=(1, 1))
+        tail = np.ascontiguousarray(windows[np.maximum(off[1:] - 8, 0)]).view(np.uint64).ravel()
+        # ... keeping only the string's own bytes (the high ones)
+        keep = np.minimum(length, 8)
+        shift = np.minimum(8 * (8 - keep), 56).astype(np.uint64)
+        tail = np.where(keep > 0, (tail >> shift) << shift, np.uint64(0)).astype(np.uint64)
+    else:
+        tail = np.zeros(len(arr), dtype=np.uint64)
+    short = np.flatnonzero(off[1:] < 8)   # strings ending in the first 8 bytes: read one by one
+    for i in short:
+        tail[i] = int.from_bytes(bytes(data[off[i]:off[i + 1]]).rjust(8, b"\0")[-8:], "little")
+    return h ^ tail
+
+
+def _first_seen_text(arr: pa.Array, groups: np.ndarray | None = None) -> np.ndarray:
+    """Mask of the first occurrence of each string (of each (group, string) pair with ``groups``):
+    a cheap print finds the rows that may repeat; only those strings are hashed."""
+    if not len(arr):
+        return np.zeros(0, dtype=bool)
+    if groups is None and _canonical_integers(arr):   # numeric ids: compare the numbers
+        return _first_seen(pc.cast(arr, pa.int64()).to_numpy())
+    h = _fingerprint(arr)
+    if groups is not None:
+        h = h * np.uint64(0xBF58476D1CE4E5B9) + groups.astype(np.uint64)
+    bucket = (h % np.uint64(8 * len(h) + 1)).astype(np.int64)
+    cand = np.bincount(bucket)[bucket] > 1   # rows whose print may repeat (or share a bucket)
+    first = ~cand
+    if cand.any():
+        ci = np.flatnonzero(cand)
+        enc = pc.dictionary_encode(arr.take(pa.array(ci)))
+        code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        if groups is not None:
+            code = groups[ci].astype(np.int64) * len(enc.dictionary) + code
+        first[ci] = _first_seen(code)
+    return first
+
+
+def _small_codes(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """(distinct values in first-seen order, code of each row); a column holding one value (a
+    frequent case: a default setting, an attribute name) is recognised in one comparison pass."""
+    if len(arr) and not arr.null_count and pc.all(pc.equal(arr, arr[0])).as_py():
+        return arr.slice(0, 1), np.zeros(len(arr), dtype=np.int64)
+    enc = pc.dictionary_encode(arr)
+    return enc.dictionary, enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _first_seen(keys: np.ndarray) -> np.ndarray:
+    """Mask of the first occurrence of each int64 key (``~duplicated(keep="first")``): a scatter of
+    the smallest row per key when the keys span a small range, else a hash table."""
+    n = len(keys)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    lo = int(keys.min())
+    span = int(keys.max()) - lo + 1
+    if span <= max(4 * n, 1 << 20):
+        k = keys - lo
+        first = np.full(span, n, dtype=np.int64)
+        np.minimum.at(first, k, np.arange(n))
+        return first[k] == np.arange(n)
+    return ~pd.Series(keys, copy=False).duplicated(keep="first").to_numpy()
+
+
+def _positions_of(index_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Position of each key in ``index_keys`` (unique int64 keys; -1 when absent)."""
+    if not len(index_keys) or not len(keys):
+        return np.full(len(keys), -1, dtype=np.int64)
+    lo = int(index_keys.min())
+    span = int(index_keys.max()) - lo + 1
+    if span > max(4 * (len(index_keys) + len(keys)), 1 << 20):
+        return pd.Index(index_keys).get_indexer(keys).astype(np.int64)
+    table = np.full(span, -1, dtype=np.int64)
+    table[index_keys - lo] = np.arange(len(index_keys))
+    k = keys - lo
+    ok = (k >= 0) & (k < span)
+    out = np.full(len(keys), -1, dtype=np.int64)
+    out[ok] = table[k[ok]]
+    return out
+
+
+def _group_position(sorted_groups: np.ndarray) -> np.ndarray:
+    """1-based place of each row in its group, the groups being contiguous (a cumcount + 1)."""
+    n = len(sorted_groups)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    start = np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]
+    first = np.maximum.accumulate(np.where(start, np.arange(n), 0))
+    return np.arange(n) - first + 1
+
+
+def _first_rows(groups: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """(start, count) of each group's rows in an array sorted into contiguous groups."""
+    count = np.bincount(groups, minlength=n_groups) if len(groups) else np.zeros(n_groups, dtype=np.int64)
+    start = np.zeros(n_groups, dtype=np.int64)
+    if len(groups):
+        st = np.r_[True, groups[1:] != groups[:-1]]
+        start[groups[st]] = np.flatnonzero(st)
+    return start, count
+
+
+def _expand_rows(start: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For items with ``count`` rows from ``start`` each: (item of each row, row position)."""
+    item = np.repeat(np.arange(len(count)), count)
+    within = np.arange(len(item)) - np.repeat(np.cumsum(count) - count, count)
+    return item, start[item] + within
+
+
+class _Rows:
+    """Some rows of the wide table (``sel``: positions in its arrays), for the issue helpers:
+    ``frame[column]`` (taken once, cached) and ``index`` (positions in the file's table)."""
+
+    def __init__(self, cols: dict, sel: np.ndarray | None, orig: np.ndarray):
+        self._cols = cols
+        self._sel = sel
+        self.index = pd.Index(orig if sel is None else orig[sel])
+        self._cache: dict = {}
+
+    def __contains__(self, c) -> bool:
+        return c in self._cols
+
+    def __getitem__(self, c) -> pd.Series:
+        if c not in self._cache:
+            a = self._cols[c]
+            self._cache[c] = str_series(a if self._sel is None else a.take(pa.array(self._sel)))
+        return self._cache[c]
+
+
+class _Extra:
+    """Extra rows collected per source row (``row``: position in the kept wide table, which
+    fixes the entity and its id), materialised once at the end."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple] = []  # (rows, values, namespace, key or key array, type)
+
+    def add(self, rows: np.ndarray, values: pa.Array, ns: str, key, type_: str = "single_line_text_field",
+            keep_empty: bool = False) -> None:
+        """Rows with a non-empty value (every row with ``keep_empty``); ``values`` aligned with ``rows``."""
+        ne = np.ones(len(rows), dtype=bool) if keep_empty else _nonempty(values)
+        if not ne.all():
+            rows, values = rows[ne], values.filter(pa.array(ne))
+            if not isinstance(key, str):
+                key = key.filter(pa.array(ne))
+        if len(rows):
+            self.parts.append((np.asarray(rows, dtype=np.int64), values, ns, key, type_))
+
+    def add_column(self, values: pa.Array, mask: np.ndarray | None, ns: str, key: str,
+                   type_: str = "single_line_text_field") -> None:
+        """One extra row per kept row where ``mask`` holds and the value is not empty."""
+        m = _nonempty(values) if mask is None else (mask & _nonempty(values))
+        rows = np.flatnonzero(m)
+        if len(rows):
+            self.parts.append((rows, values.take(pa.array(rows)), ns, key, "single_line_text_field"
+                               if type_ is None else type_))
+
+    def frame(self, is_var: np.ndarray, entity_of) -> pd.DataFrame:
+        """The extra table: a repeated (entity, entity_id, namespace, key) keeps the first row;
+        rows whose entity id is null (a variant that is gone) are dropped."""
+        if not self.parts:
+            return pd.DataFrame(columns=EXTRA_COLUMNS)
+        rows = np.concatenate([p[0] for p in self.parts])
+        values = pa.concat_arrays([p[1] for p in self.parts])
+        sizes = np.array([len(p[0]) for p in self.parts])
+        scalar_keys = [(p[2], p[3]) for p in self.parts if isinstance(p[3], str)]
+        simple = len(scalar_keys) == len(self.parts) and len(set(scalar_keys)) == len(scalar_keys)
+        ns_codes, ns_names = pd.factorize(pd.Index([p[2] for p in self.parts]))
+        ty_codes, ty_names = pd.factorize(pd.Index([p[4] for p in self.parts]))
+        if simple:
+            key_names = pa.array([p[3] for p in self.parts], pa.string())
+            key = key_names.take(pa.array(np.repeat(np.arange(len(self.parts)), sizes)))
+            keep = None
+        else:
+            key = pa.concat_arrays([pa.array(np.full(len(p[0]), p[3], dtype=object), pa.string())
+                                    if isinstance(p[3], str) else p[3] for p in self.parts])
+            nsk = pc.binary_join_element_wise(
+                pa.array(ns_names.to_numpy(dtype=object), pa.string()).take(
+                    pa.array(np.repeat(ns_codes, sizes))), key, "\x1f")
+            enc = pc.dictionary_encode(nsk)
+            code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            keep = _first_seen(rows * len(enc.dictionary) + code)
+        eid = entity_of(rows)
+        ok = eid.is_valid().to_numpy(zero_copy_only=False)
+        keep = ok if keep is None else (keep & ok)
+        ent = pa.array(["product", "variant"]).take(pa.array(is_var[rows].astype(np.int8)))
+        ns = pa.array(ns_names.to_numpy(dtype=object), pa.string()).take(pa.array(np.repeat(ns_codes, sizes)))
+        ty = pa.array(ty_names.to_numpy(dtype=object), pa.string()).take(pa.array(np.repeat(ty_codes, sizes)))
+        cols = {"entity": ent, "entity_id": eid, "namespace": ns, "key": key, "value": values, "type": ty}
+        if not keep.all():
+            km = pa.array(keep)
+            cols = {c: a.filter(km) for c, a in cols.items()}
+        return pd.DataFrame({c: pd.array(a, dtype="str") for c, a in cols.items()})
+
+
+def _scatter(n: int, idx: np.ndarray, values: pa.Array) -> pa.Array:
+    """A string array of length ``n``: ``values`` at ``idx``, null elsewhere."""
+    pos = np.full(n, -1, dtype=np.int64)
+    pos[idx] = np.arange(len(idx))
+    return _take(values, pos)
+
+
+def _unguard(A: dict) -> None:
+    """The exporter's formula guard undone in place: ``'= '+ '- '@`` (and our own TAB/CR) lose the
+    leading quote."""
+    trig = pa.array(list(_TRIGGERS))
+    for c, a in A.items():
+        if not _any_byte(a, b"'"):
+            continue
+        m = pc.starts_with(a, "'")
+        if not pc.any(m).as_py():
+            continue
+        m = pc.and_(m, pc.is_in(pc.utf8_slice_codeunits(a, 1, 2), value_set=trig))
+        if pc.any(m).as_py():
+            A[c] = pc.if_else(m, pc.utf8_slice_codeunits(a, 1), a)
+
+
+def _decode(arr: pa.Array) -> pa.Array:
+    """:func:`decode_description` on an Arrow array."""
+    if not len(arr) or not _any_byte(arr, b"\\") or not pc.any(pc.match_substring(arr, "\\n")).as_py():
+        return arr
+    a = pc.replace_substring(arr, "\\\\n", "\x01")
+    a = pc.replace_substring(a, "\\n", "\n")
+    return pc.replace_substring(a, "\x01", "\\n")
+
+
+def _normalised_lists(arr: pa.Array) -> pa.Array:
+    """``normalise_list`` of the non-empty cells (the others are null)."""
+    idx = np.flatnonzero(_nonempty(arr))
+    if not len(idx):
+        return pa.nulls(len(arr), pa.string())
+    vals = arrow_strings(normalise_list(str_series(arr.take(pa.array(idx)))))
+    return _scatter(len(arr), idx, vals)
+
+
+def _parent_positions(keys: pa.Array, among: pa.Array) -> np.ndarray:
+    """Position of each key's first match in ``among`` (-1 when absent; an empty key never matches).
+    A join on the strings' prints, each hit confirmed by comparing the strings; a key repeating
+    the one before (the variations of one parent) is looked up once."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    if len(keys) > 1:
+        head = np.r_[True, ~_mask(pc.equal(keys.slice(1), keys.slice(0, len(keys) - 1)))]
+        if head.sum() < 0.8 * len(keys):
+            hi = np.flatnonzero(head)
+            return _parent_positions(keys.take(pa.array(hi)), among)[np.cumsum(head) - 1]
+    filled = np.flatnonzero(_nonempty(among))
+    if not len(filled):
+        return np.full(len(keys), -1, dtype=np.int64)
+    sub = among.take(pa.array(filled))
+    fa = _fingerprint(sub)
+    if not _first_seen(fa.view(np.int64)).all():   # repeated prints (or strings): Arrow's hash join
+        pos = pc.fill_null(pc.index_in(keys, value_set=among), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        pos[~_nonempty(keys)] = -1
+        return pos
+    pos = pd.Index(fa).get_indexer(_fingerprint(keys)).astype(np.int64)
+    hit = np.flatnonzero(pos >= 0)
+    same = _mask(pc.equal(keys.take(pa.array(hit)), sub.take(pa.array(pos[hit]))))
+    pos[hit[~same]] = -1
+    pos[hit[same]] = filled[pos[hit[same]]]
+    pos[~_nonempty(keys)] = -1
+    return pos
+
+
+def _flag_values(arr: pa.Array):
+    """A test ``is_one_of(*values)`` (row masks) of a setting column trimmed and lower-cased, done
+    on its distinct values."""
+    values, codes = _small_codes(arr)
+    low = pc.utf8_lower(_trim(values)).to_numpy(zero_copy_only=False)
+    return lambda *wanted: np.isin(low, list(wanted))[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
+def _row_values(A: dict, sku: pa.Array, wcol: str | None) -> dict:
+    """Variant values of every row (product rows and variations alike), column-wise."""
+    N = len(sku)
+    sale, sale_ok, bad_s = _money_of(A["Sale price"])
+    reg, reg_ok, bad_r = _money_of(A["Regular price"])
+    dates = np.zeros(N, dtype=bool)
+    for c in ("Date sale price starts", "Date sale price ends"):
+        if c in A:
+            dates |= _nonempty(A[c])
+    use_sale = sale_ok & ~dates
+    R = {"bad_sale": bad_s, "bad_reg": bad_r, "sched": dates & sale_ok,
+         "price": pc.if_else(pa.array(use_sale), sale, reg), "compare": _where(use_sale & reg_ok, reg, None),
+         "sku": _none_if_empty(sku)}
+    bc = "GTIN, UPC, EAN, or ISBN"
+    R["barcode"] = _none_if_empty(A[bc]) if bc in A else pa.nulls(N, pa.string())
+    R["cost"] = _money_of(A["Cost of goods"])[0] if "Cost of goods" in A else pa.nulls(N, pa.string())
+    if wcol:
+        w = _trim(A[wcol])
+        R["weight"] = _numbers(w, _nonempty(w))
+    else:
+        R["weight"] = None
+    stock = _trim(A["Stock"])
+    sv, scode = _small_codes(stock)
+    q = _numbers(stock, _str_match(sv, r"^-?\d+(\.0+)?$", _nonempty(sv))[scode])
+    instock = _flag_values(A["In stock?"])
+    back = _flag_values(A["Backorders allowed?"])
+    sp = _eq(pc.utf8_lower(sv), "parent")[scode]
+    out0 = instock("0")
+    R["tracked"] = ~np.isnan(q) | out0 | sp
+    q[np.isnan(q) & out0 & ~sp] = 0
+    R["qty"], R["stock_parent"] = q, sp
+    R["continue"] = back("1", "notify") | instock("backorder")
+    if "Tax status" in A:
+        ts = _flag_values(A["Tax status"])
+        yes = ts("taxable")
+        no = ts("none", "shipping")
+        R["taxable"] = pd.arrays.BooleanArray(yes, ~(yes | no))
+    else:
+        R["taxable"] = pd.arrays.BooleanArray(np.zeros(N, dtype=bool), np.ones(N, dtype=bool))
+    R["image_src"] = _first_items(A["Images"])
+    R["source_id"] = _none_if_empty(A["ID"])
+    return R
+
+
+def _concat_parts(parts: list[dict], names: dict) -> dict:
+    """Column-wise concatenation of part dicts (``names``: column -> "int" or "str")."""
+    out = {}
+    for c, kind in names.items():
+        if kind == "int":
+            out[c] = np.concatenate([p[c] for p in parts]).astype(np.int64) if parts else np.zeros(0, np.int64)
+        else:
+            out[c] = pa.concat_arrays([p[c] for p in parts]) if parts else pa.array([], pa.string())
+    return out
+
+
+def _filter_parts(d: dict, keep: np.ndarray) -> dict:
+    km = pa.array(keep)
+    return {c: (v[keep] if isinstance(v, np.ndarray) else v.filter(km)) for c, v in d.items()}
+
+
+def _text_rank(arr: pa.Array) -> np.ndarray:
+    """Each string's place in sorted (code point) order; numeric ids are ranked as numbers padded
+    to the same width, which is their text order."""
+    if len(arr) and _canonical_integers(arr):
+        length = np.diff(_offsets(arr))
+        width = int(length.max())
+        padded = pc.cast(arr, pa.int64()).to_numpy() * 10 ** (width - length)
+        order = np.lexsort((length, padded))
+    else:
+        order = pc.sort_indices(arr).to_numpy()
+    rank = np.empty(len(arr), dtype=np.int64)
+    rank[order] = np.arange(len(arr))
+    return rank
+
+
+def _options(attrs: dict, prid: pa.Array, mapping) -> dict:
+    """Options: attributes used by at least one variation, in the parent's attribute order,
+    sorted by product id (as the product_options table lists them)."""
+    p, v, K = attrs["p"], attrs["v"], attrs["K"]
+    ui = np.flatnonzero(_first_seen(v["pprow"] * K + v["code"])) if len(v["pprow"]) else np.zeros(0, np.int64)
+    pprow, code = v["pprow"][ui], v["code"][ui]
+    m = _positions_of(p["pprow"] * K + p["code"], pprow * K + code)
+    hit = m >= 0
+    name = _where(hit, _take(p["name"], m), v["name"].take(pa.array(ui)))
+    order = np.where(hit, p["n"][np.maximum(m, 0)] if len(p["n"]) else 0, v["n"][ui] + 1000).astype(float)
+    values = pc.fill_null(_take(p["values"], m), "") if len(ui) else pa.array([], pa.string())
+    rank = _text_rank(prid)
+    perm = np.lexsort((order, rank[pprow]))
+    pprow, code, order = pprow[perm], code[perm], order[perm]
+    name, values = name.take(pa.array(perm)), values.take(pa.array(perm))
+    if len(name):
+        nv, ncode = _per_value(name)
+        onames = [mapping_option_name(mapping, x) for x in nv.tolist()]
+        oname = pa.array(onames, pa.string()).take(pa.array(ncode))
+    else:
+        oname = pa.array([], pa.string())
+    return {"pprow": pprow, "code": code, "name": name, "values": values, "oname": oname,
+            "position": _group_position(pprow)}
+
+
+def _variation_options(attrs: dict, opts: dict, vppos: np.ndarray) -> dict:
+    """One row per variation and option of its product (variation order, then option order):
+    ``j`` (the variation), ``orow`` (the option) and the variation's ``value`` ("" = any)."""
+    v, K = attrs["v"], attrs["K"]
+    start, count = _first_rows(opts["pprow"], attrs["nP"])
+    j, orow = _expand_rows(start[vppos], count[vppos])
+    if len(v["vrow"]) and len(j):
+        look = _positions_of(v["vrow"] * K + v["code"], j * K + opts["code"][orow])
+        value = pc.fill_null(_take(v["value"], look), "")
+    else:
+        value = _blank(len(j))
+    return {"j": j, "orow": orow, "position": opts["position"][orow], "value": value, "variant_id": None}
+
+
+def _images(pimg: pa.Array, image_src: pa.Array, porder: np.ndarray, prid: pa.Array) -> pd.DataFrame:
+    """Product images (the Images lists) then the variants' own images not among them, per product."""
+    ppos, items = _split_items(pimg)
+    vm = image_src.is_valid().to_numpy(zero_copy_only=False)
+    src = pa.concat_arrays([items, image_src.filter(pa.array(vm)) if not vm.all() else image_src])
+    o = np.concatenate([ppos, porder[vm]]).astype(np.int64)
+    if not len(src):
+        return pd.DataFrame({"product_id": pd.array([], dtype="str"), "position": np.zeros(0, np.int64),
+                             "src": pd.array([], dtype="str")})
+    keep = np.flatnonzero(_first_seen_text(src, o))
+    keep = keep[np.argsort(o[keep], kind="stable")]
+    ok = o[keep]
+    return pd.DataFrame({"product_id": pd.array(prid.take(pa.array(ok)), dtype="str"),
+                         "position": _group_position(ok),
+                         "src": pd.array(src.take(pa.array(keep)), dtype="str")})
+
+
+def _handles(title: pa.Array, index) -> pd.Series:
+    """``unique_handles(slugify_series(title), "product")``: when the slugs are all different and
+    none is empty, they are the handles as they are (checked on the strings' prints)."""
+    if len(title) and pc.all(pc.string_is_ascii(title)).as_py():
+        # slugify_series on ASCII text: NFKD and the non-ASCII removal change nothing
+        a = pc.replace_substring_regex(pc.ascii_lower(title), pattern="[^a-z0-9]+", replacement="-")
+        a = pc.utf8_trim(a, characters="-")
+        slug = pc.utf8_rtrim(pc.utf8_slice_codeunits(a, 0, 255), characters="-")
+    else:
+        slug = arrow_strings(slugify_series(str_series(title, index)))
+    if _nonempty(slug).all() and _first_seen_text(slug).all():
+        return str_series(slug, index)
+    return unique_handles(str_series(slug, index), pd.Series("product", index=index))
+
+
+def _collections(ppos: np.ndarray, raw: pa.Array, prid: pa.Array, mapping) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``collections_from_paths`` for category paths split on ``>`` (``raw``: one per product and
+    category, ``ppos`` the product's position), per distinct path then with index arrays."""
+    if not isinstance(mapping, Mapping):
+        mapping = Mapping(collections=dict(getattr(mapping, "collections", None) or {}))
+    if not len(raw):
+        return (pd.DataFrame(columns=["collection_id", "handle", "title", "path"]),
+                pd.DataFrame(columns=["collection_id", "product_id", "position"]))
+    enc = pc.dictionary_encode(raw)   # distinct paths in first-seen order
+    clean_of: dict[str, int] = {}
+    code_map = np.empty(len(enc.dictionary), dtype=np.int64)
+    for i, p in enumerate(enc.dictionary.to_pylist()):
+        c = " > ".join(x.strip() for x in str(p).split(">") if x.strip())
+        code_map[i] = -1 if c == "" else clean_of.setdefault(c, len(clean_of))
+    code = code_map[enc.indices.to_numpy(zero_copy_only=False)]
+    keep = code >= 0
+    code, ppos = code[keep], ppos[keep]
+    paths = list(clean_of)
+    titles, cid = collection_names(paths, mapping)
+    cols = pd.DataFrame({"collection_id": cid, "handle": cid, "title": titles, "path": paths})
+    ids: dict[str, int] = {}
+    code = np.array([ids.setdefault(c, len(ids)) for c in cid], dtype=np.int64)[code]   # per collection id
+    cid = list(ids)
+    first = np.flatnonzero(_first_seen(code * max(len(prid), 1) + ppos))
+    code, ppos = code[first], ppos[first]
+    order = np.argsort(code, kind="stable")
+    position = np.empty(len(code), dtype=np.int64)
+    position[order] = _group_position(code[order])
+    members = pd.DataFrame({"collection_id": pd.array(pa.array(cid, pa.string()).take(pa.array(code)), dtype="str"),
+                            "product_id": pd.array(prid.take(pa.array(ppos)), dtype="str"), "position": position})
+    return cols, members
+
+
+def _attribute_extra(attrs: dict, opts: dict, pidx: np.ndarray, extra: "_Extra") -> None:
+    """Attributes that are not variant options -> metafields; their flags -> woocommerce namespace."""
+    p, K = attrs["p"], attrs["K"]
+    if not len(p["pprow"]):
+        return
+    pkey = p["pprow"] * K + p["code"]
+    na = ~np.isin(pkey, opts["pprow"] * K + opts["code"]) if len(opts["pprow"]) else np.ones(len(pkey), bool)
+    if na.any():
+        f = _filter_parts(p, na)
+        vals = pc.replace_substring(f["values"], "\\,", ",")
+        extra.add(pidx[f["pprow"]], vals, ATTR_NS, arrow_strings(attr_key(str_series(f["name"]))), keep_empty=True)
+    for fl, dflt in (("visible", "1"), ("global", "1"), ("default", "")):
+        a = p[fl]
+        m = (~_eq(a, dflt) & _nonempty(a)) if fl != "global" else _eq(a, "0")
+        if m.any():
+            f = _filter_parts(p, m)
+            key = pc.binary_join_element_wise(pa.scalar("attribute:"), f["name"], pa.scalar(":" + fl), "")
+            extra.add(pidx[f["pprow"]], f[fl], NS, key, keep_empty=True)
+
+
+def _variant_options_frame(vopt: dict, inv: np.ndarray, nown: int, live_id: pa.Array,
+                           tmp_all) -> pd.DataFrame:
+    """variant_options with the final variant ids (rows of a variant that is gone are dropped)."""
+    if vopt["variant_id"] is None:   # one row per (variation, option): the variant is known by position
+        vid = live_id.take(pa.array(inv[nown + vopt["j"]])) if len(vopt["j"]) else pa.array([], pa.string())
+    else:                            # re-made by "any" values: known by its id
+        vid = _take(live_id, pc.fill_null(pc.index_in(vopt["variant_id"], value_set=tmp_all()), -1)
+                    .to_numpy(zero_copy_only=False))
+    ok = vid.is_valid()
+    value = vopt["value"]
+    pos = np.asarray(vopt["position"], dtype=np.int64)
+    if vid.null_count:
+        vid, value, pos = vid.filter(ok), value.filter(ok), pos[ok.to_numpy(zero_copy_only=False)]
+    return pd.DataFrame({"variant_id": pd.array(vid, dtype="str"), "position": pos,
+                         "value": pd.array(value, dtype="str")})
+
+
+def _variants_frame(R: dict, vsrc: np.ndarray, vv: dict, perm: np.ndarray, nown: int, final_id: pa.Array,
+                    vprod: pa.Array, position: np.ndarray, price: pa.Array, image_src: pa.Array,
+                    wunit: str | None) -> pd.DataFrame:
+    """The variants table in its final order (columns as the schema lists them)."""
+    take = pa.array(vsrc)
+    if vv["sku"] is not None:   # SKUs of variants made from "any" values
+        sku = pa.concat_arrays([R["sku"].take(pa.array(vsrc[np.argsort(perm)][:nown])) if nown else
+                                pa.array([], pa.string()), vv["sku"]]).take(pa.array(perm))
+    else:
+        sku = R["sku"].take(take)
+    if R["weight"] is not None:
+        weight = R["weight"][vsrc]
+        unit = pd.array(_where(~np.isnan(weight), pa.scalar(wunit), None), dtype="str")
+    else:
+        weight = np.full(len(vsrc), np.nan)
+        unit = pd.array(pa.nulls(len(vsrc), pa.string()), dtype="str")
+    q = np.round(R["qty"][vsrc])
+    miss = np.isnan(q)
+    if np.abs(np.where(miss, 0, q)).max(initial=0) < 2.0 ** 62:
+        q = pd.Series(pd.arrays.IntegerArray(np.where(miss, 0, q).astype(np.int64), miss))
+    else:   # out of range: pandas raises as it did
+        q = pd.Series(R["qty"][vsrc]).astype("Float64").round().astype("Int64")
+    tracked = R["tracked"][vsrc]
+    return pd.DataFrame({
+        "variant_id": pd.array(final_id, dtype="str"), "product_id": pd.array(vprod, dtype="str"),
+        "position": position, "sku": pd.array(sku, dtype="str"),
+        "barcode": pd.array(R["barcode"].take(take), dtype="str"),
+        "price": pd.array(pc.fill_null(price, "0"), dtype="str"),
+        "compare_at_price": pd.array(R["compare"].take(take), dtype="str"),
+        "cost": pd.array(R["cost"].take(take), dtype="str"),
+        "weight": weight, "weight_unit": unit, "inventory_quantity": q.array,
+        "inventory_policy": pd.array(_where(R["continue"][vsrc], pa.scalar("continue"), pa.scalar("deny")),
+                                     dtype="str"),
+        "requires_shipping": pd.arrays.BooleanArray(~R["virtual"][vsrc], np.zeros(len(vsrc), dtype=bool)),
+        "taxable": R["taxable"][vsrc],
+        "image_src": pd.array(image_src, dtype="str"),
+        "source_id": pd.array(R["source_id"].take(take), dtype="str"),
+        "inventory_tracker": pd.array(_where(tracked, pa.scalar("shopify"), None), dtype="str"),
+    })
+
+
 class WooCommerceAdapter(Adapter):
     name = "woocommerce"
     label = "WooCommerce"
@@ -168,141 +936,91 @@ class WooCommerceAdapter(Adapter):
             raise InputError(f"the required column '{missing[0]}' is missing from the WooCommerce product CSV; "
                              f"found: {', '.join(repr(c) for c in cols[:30])}", file=file, row=1, column=missing[0])
         n = len(df)
+        A = {c: _text(df[c]) for c in df.columns}   # the wide table as Arrow string arrays
+        del df
         for c in ("ID", "SKU", "Parent", "Images", "Categories", "Tags", "Published", "Stock",
                   "In stock?", "Backorders allowed?", "Sale price", "Regular price", "Description"):
-            if c not in df.columns:
-                df[c] = ""
-        # the exporter's formula guard: '= '+ '- '@ (and our own TAB/CR) lose the leading quote
-        for c in df.columns:
-            s = df[c]
-            m = s.str.startswith("'")
-            if m.any():
-                m &= s.str[1:2].isin(list(_TRIGGERS))
-                if m.any():
-                    df[c] = s.where(~m, s.str[1:])
+            if c not in A:
+                A[c] = _blank(n)
+        _unguard(A)
+        orig = np.arange(n)     # each row's position in the file's table (for line numbers)
         loss: list[dict] = []
         used: dict[str, str] = {}
         loss_notes: dict[str, list[str]] = {}   # column -> "<n> ..." segments of its loss note
         loss_dropped: dict[str, int] = {}       # column -> values dropped although the column is used
 
-        typ = df["Type"].str.lower()
-        base = typ.str.replace(r"(?s),.*$", "", regex=True).str.strip()
-        flags = typ.str.replace(" ", "", regex=False)
-        downloadable = flags.str.contains("downloadable", regex=False)
-        virtual = flags.str.contains("virtual", regex=False)
-        is_var = base == "variation"
+        # ---- row ids; a repeated one is skipped -------------------------------------------------
+        ids = _trim(A["ID"])
+        sku = _trim(A["SKU"])
+        id_ne = _nonempty(ids)
+        rid = ids if id_ne.all() else _where(id_ne, ids, pc.binary_join_element_wise(pa.scalar("sku:"), sku, ""))
+        anon = ~id_ne & ~_nonempty(sku)
+        if anon.any():
+            rowno = pc.cast(pa.array(orig), pa.string())
+            rid = _where(anon, pc.binary_join_element_wise(pa.scalar("row:"), rowno, ""), rid)
+        dup = ~_first_seen_text(rid)
+        if dup.any():
+            issues += issues_for(dup, t, _Rows(A, None, orig), severity="error",
+                                 column="ID" if id_ne.all() else "SKU", check="duplicate_product",
+                                 detail="this ID/SKU appeared on an earlier row; the row was skipped")
+            keep = pa.array(~dup)
+            A = {c: a.filter(keep) for c, a in A.items()}
+            ids, sku, rid = ids.filter(keep), sku.filter(keep), rid.filter(keep)
+            orig = orig[~dup]
+        N = len(orig)
         used["Type"] = "extra:woocommerce.type; variants.requires_shipping"
 
-        ids = df["ID"].str.strip()
-        sku = df["SKU"].str.strip()
-        rowno = pd.Series(np.arange(n), index=df.index).astype("str")
-        key = ids.where(ids != "", "sku:" + sku)
-        key = key.where(key != "sku:", "row:" + rowno)
-        rid = key  # product id for product rows; a temporary variant id for variation rows
-        prod_mask = ~is_var
-        dup = rid.duplicated(keep="first")
-        if dup.any():
-            issues += issues_for(dup, t, df, severity="error", column="ID" if (ids != "").all() else "SKU",
-                                 check="duplicate_product",
-                                 detail="this ID/SKU appeared on an earlier row; the row was skipped")
-            keep = ~dup
-            df, typ, base, downloadable, virtual, is_var, ids, sku, rid, prod_mask = (
-                x[keep] for x in (df, typ, base, downloadable, virtual, is_var, ids, sku, rid, prod_mask))
+        # ---- Type: worked out per distinct value ---------------------------------------------------
+        tv, tcode = _per_value(A["Type"])
+        typ_d = tv.str.lower()
+        base_d = typ_d.str.replace(r"(?s),.*$", "", regex=True).str.strip()
+        flags_d = typ_d.str.replace(" ", "", regex=False)
+        downloadable = flags_d.str.contains("downloadable", regex=False).to_numpy(dtype=bool)[tcode]
+        virtual = flags_d.str.contains("virtual", regex=False).to_numpy(dtype=bool)[tcode]
+        bd = base_d.to_numpy(dtype=object)
+        is_var = (bd == "variation")[tcode]
+        is_variable = (bd == "variable")[tcode]
+        base = arrow_strings(base_d).take(pa.array(tcode))
 
-        # ---- parents of variations ------------------------------------------------------------
-        parent = df["Parent"].str.strip()
-        by_id = pd.Series(rid[prod_mask & (ids != "")].to_numpy(), index=ids[prod_mask & (ids != "")].to_numpy())
-        by_sku = pd.Series(rid[prod_mask & (sku != "")].to_numpy(), index=sku[prod_mask & (sku != "")].to_numpy())
-        by_id = by_id[~by_id.index.duplicated()]
-        by_sku = by_sku[~by_sku.index.duplicated()]
-        is_idref = parent.str.startswith("id:")
-        pid_of_var = pd.Series(None, index=df.index, dtype="str")
-        pid_of_var = pid_of_var.mask(is_var & is_idref, lookup(parent.str[3:].str.strip(), by_id.index, by_id))
-        pid_of_var = pid_of_var.mask(is_var & ~is_idref, lookup(parent, by_sku.index, by_sku))
-        orphan = is_var & pid_of_var.isna()
-        if orphan.any():
-            pos = np.flatnonzero(orphan.to_numpy())
-            issues += [issue("error", file, t.line_of(int(df.index[i])), "Parent", "orphan_variation", f"the parent '{parent.iat[i]}' of this variation is not in the file; the variation "
-                             "was not imported", "export the parent product together with its variations", product=df["Name"].iat[i], sku=sku.iat[i])
-                       for i in pos[:50]]
+        # ---- parents of variations (positions in the product rows) ----------------------------------
+        pidx = np.flatnonzero(~is_var)          # the product rows, in file order ("P")
+        nP = len(pidx)
+        prid = rid.take(pa.array(pidx))
+        vall = np.flatnonzero(is_var)
+        par = _trim(A["Parent"].take(pa.array(vall)))
+        is_idref = _mask(pc.starts_with(par, "id:"))
+        vppos_all = np.full(len(vall), -1, dtype=np.int64)
+        for refs, keys, among in ((is_idref, lambda x: _trim(pc.utf8_slice_codeunits(x, 3)), ids),
+                                  (~is_idref, lambda x: x, sku)):
+            ri = np.flatnonzero(refs)
+            if len(ri):
+                sel = par if len(ri) == len(par) else par.take(pa.array(ri))
+                vppos_all[ri] = _parent_positions(keys(sel), among.take(pa.array(pidx)))
+        orphan_v = vppos_all < 0
+        if orphan_v.any():
+            for i in np.flatnonzero(orphan_v)[:50]:
+                r = vall[i]
+                issues.append(issue("error", file, t.line_of(int(orig[r])), "Parent", "orphan_variation",
+                                    f"the parent '{par[i].as_py()}' of this variation is not in the file; the "
+                                    "variation was not imported", "export the parent product together with its "
+                                    "variations", product=A["Name"][r].as_py(), sku=sku[r].as_py()))
         used["Parent"] = "variants.product_id"
         used["ID"] = "products.source_id; variants.source_id"
         used["SKU"] = "variants.sku"
+        vr = vall[~orphan_v]                    # the imported variation rows ("V")
+        vppos = vppos_all[~orphan_v]            # their product's position in P
+        nV = len(vr)
+        P = _Rows(A, pidx, orig)
+        V = _Rows(A, vr, orig)
+        is_grouped_p = (bd == "grouped")[tcode][pidx]
+        variable_p = is_variable[pidx]
 
-        P = df[prod_mask]
-        prid = rid[prod_mask]
-        V = df[is_var & ~orphan]
-        vid = rid[is_var & ~orphan]
-        vpid = pid_of_var[is_var & ~orphan]
-        pbase = base[prod_mask]
+        # ---- attributes and options -----------------------------------------------------------
+        attrs = self._attributes(A, pidx, vr, vppos, used)
+        opts = _options(attrs, prid, mapping)
 
-        # ---- attributes (long form) -------------------------------------------------------------
-        attr_n = sorted({int(m.group(1)) for c in df.columns if (m := _ATTR_HEADER.match(c))})
-        pa_parts, va_parts = [], []
-        # integer stand-ins for the string ids (row positions in P and V): cheap join/dedupe keys
-        vppos = lookup(vpid, prid)
-        for k in attr_n:
-            nm, vl = f"Attribute {k} name", f"Attribute {k} value(s)"
-            vis, glo, dft = f"Attribute {k} visible", f"Attribute {k} global", f"Attribute {k} default"
-            for c in (nm, vl, vis, glo, dft):
-                if c in df.columns:
-                    used[c] = "product_options / variant_options / extra:custom.<attribute>"
-            if nm not in df.columns:
-                continue
-            # Arrow-backed arrays all the way (no round trip through Python objects)
-            pn = P[nm].str.strip()
-            m = (pn != "").to_numpy(dtype=bool)
-            pa_parts.append(pd.DataFrame({
-                "product_id": prid.array[m], "pprow": np.flatnonzero(m), "n": k, "name": pn.array[m],
-                "values": P[vl].array[m] if vl in P else "",
-                "visible": P[vis].array[m] if vis in P else "",
-                "global": P[glo].array[m] if glo in P else "",
-                "default": P[dft].array[m] if dft in P else ""}))
-            vn = V[nm].str.strip()
-            m = (vn != "").to_numpy(dtype=bool)
-            va_parts.append(pd.DataFrame({
-                "variant_id": vid.array[m], "product_id": vpid.array[m], "vrow": np.flatnonzero(m),
-                "pprow": vppos[m], "n": k,
-                "name": vn.array[m],
-                "value": (V[vl].str.replace("\\,", ",", regex=False).str.strip().array[m]
-                          if vl in V else "")}))
-        acols = ["product_id", "pprow", "n", "name", "values", "visible", "global", "default"]
-        pattr = pd.concat(pa_parts, ignore_index=True) if pa_parts else pd.DataFrame(columns=acols)
-        vattr = (pd.concat(va_parts, ignore_index=True) if va_parts
-                 else pd.DataFrame(columns=["variant_id", "product_id", "vrow", "pprow", "n", "name", "value"]))
-        for fr in (pattr, vattr):
-            for col in fr.columns:
-                if col in ("n", "vrow", "pprow"):
-                    continue
-                if isinstance(fr[col].array, pd.arrays.ArrowStringArray):
-                    fr[col] = fr[col].fillna("")
-                else:
-                    fr[col] = fr[col].astype(object).where(fr[col].notna(), "").astype("str")
-        pattr["nkey"] = pattr["name"].astype("str").str.lower()
-        vattr["nkey"] = vattr["name"].astype("str").str.lower()
-        # (pprow, nkey) stands for (product_id, nkey) and (vrow, nkey) for (variant_id, nkey)
-        pattr = pattr.drop_duplicates(["pprow", "nkey"])
-        vattr = vattr.drop_duplicates(["vrow", "nkey"])
-
-        # options: attributes used by at least one variation, in the parent's attribute order
-        usedattr = vattr[["product_id", "nkey", "name", "n", "pprow"]].drop_duplicates(["pprow", "nkey"])
-        opts = usedattr.merge(pattr[["pprow", "nkey", "n", "name", "values"]], on=["pprow", "nkey"],
-                              how="left", suffixes=("_v", ""))
-        opts["name"] = opts["name"].where(opts["name"].notna(), opts["name_v"])
-        opts["order"] = opts["n"].where(opts["n"].notna(), opts["n_v"].astype("float") + 1000).astype("float")
-        opts = opts.sort_values(["product_id", "order"], kind="stable")
-        opts["position"] = opts.groupby("product_id", sort=False).cumcount() + 1
-        opts["values"] = opts["values"].fillna("")
-        if len(opts):
-            uniq_names = pd.unique(opts["name"].to_numpy())
-            rename = {x: mapping_option_name(mapping, x) for x in uniq_names}
-            opts["oname"] = opts["name"].map(rename)
-        else:
-            opts["oname"] = pd.Series(dtype="str")
-
-        # ---- variants ---------------------------------------------------------------------------
-        # weight unit from the header
-        wcol = next((c for c in df.columns if _UNIT_HEADER.match(c) and c.startswith("Weight")), None)
+        # ---- variant values, per row ------------------------------------------------------------
+        wcol = next((c for c in A if _UNIT_HEADER.match(c) and c.startswith("Weight")), None)
         wunit = None
         if wcol:
             u = _UNIT_HEADER.match(wcol).group(2).strip().lower()
@@ -310,129 +1028,427 @@ class WooCommerceAdapter(Adapter):
             used[wcol] = "variants.weight, variants.weight_unit"
             if wunit is None:
                 issues.append(issue("warning", file, 1, wcol, "wc_weight_unit", f"the weight unit '{u}' is not one of kg, g, lbs, oz; weights were not imported", product="", sku=""))
-        dims = [c for c in df.columns if _UNIT_HEADER.match(c) and not c.startswith("Weight")]
-
-        def row_values(R: pd.DataFrame, rids: pd.Series, parent_ids: pd.Series | None):
-            """Variant columns for product rows (parent_ids None) or variation rows."""
-            sale, bad_s = money(R["Sale price"])
-            reg, bad_r = money(R["Regular price"])
-            for bad, col in ((bad_s, "Sale price"), (bad_r, "Regular price")):
-                if bad.any():
-                    issues.extend(issues_for(bad, t, df.loc[R.index], severity="error",
-                                             column=col, check="bad_number",
-                                             detail=lambda i, c=col, RR=R: f"'{RR[c].iat[i]}' is not an amount; "
-                                                                           "the price was left empty"))
-            dates = pd.Series(False, index=R.index)
-            for c in ("Date sale price starts", "Date sale price ends"):
-                if c in R:
-                    dates |= R[c] != ""
-            use_sale = sale.notna() & ~dates
-            price = sale.where(use_sale, reg)
-            compare = reg.where(use_sale & reg.notna(), None)
-            stock = R["Stock"].str.strip()
-            out = pd.DataFrame({"variant_id": rids.to_numpy()}, index=R.index)
-            out["sku"] = R["SKU"].str.strip().where(R["SKU"].str.strip() != "", None)
-            out["price"] = price
-            out["compare_at_price"] = compare
-            out["sched"] = dates & sale.notna()
-            bc = "GTIN, UPC, EAN, or ISBN"
-            out["barcode"] = R[bc].where(R[bc] != "", None) if bc in R else None
-            out["cost"] = money(R["Cost of goods"])[0] if "Cost of goods" in R else None
-            w = to_numeric(R[wcol].str.strip().replace("", None)) if wcol and wunit else None
-            out["weight"] = w
-            out["weight_unit"] = None if w is None else pd.Series(wunit, index=R.index).where(w.notna(), None)
-            instock = R["In stock?"].str.strip().str.lower()
-            back = R["Backorders allowed?"].str.strip().str.lower()
-            q = to_numeric(stock.where(stock.str.match(r"^-?\d+(\.0+)?$"), None))
-            out["inventory_quantity"] = q
-            out["stock_parent"] = stock.str.lower() == "parent"
-            out["tracked"] = q.notna() | (instock == "0") | out["stock_parent"]
-            out.loc[q.isna() & (instock == "0") & ~out["stock_parent"], "inventory_quantity"] = 0
-            out["inventory_policy"] = np.where(back.isin(["1", "notify"]) | (instock == "backorder"), "continue",
-                                               "deny")
-            out["requires_shipping"] = ~virtual[R.index]
-            ts = R["Tax status"].str.strip().str.lower() if "Tax status" in R else pd.Series("", index=R.index)
-            out["taxable"] = ts.map({"taxable": True, "none": False, "shipping": False})
-            out["image_src"] = first_item(R["Images"])
-            out["source_id"] = R["ID"].where(R["ID"] != "", None)
-            out["product_id"] = rids.to_numpy() if parent_ids is None else parent_ids.to_numpy()
-            return out
-
-        pv = row_values(P, prid, None)
-        vv = row_values(V, vid, vpid)
-        # a variation with an empty weight inherits its parent's (WooCommerce behaviour)
-        if wcol and wunit and len(vv):
-            pw = pd.Series(pv["weight"].to_numpy(), index=prid.to_numpy())
-            inh = vv["weight"].isna()
+        dims = [c for c in A if _UNIT_HEADER.match(c) and not c.startswith("Weight")]
+        R = _row_values(A, sku, wcol if wunit else None)
+        R["virtual"] = virtual
+        for rows, view in ((pidx, P), (vr, V)):
+            for bad, col in ((R["bad_sale"], "Sale price"), (R["bad_reg"], "Regular price")):
+                b = bad[rows]
+                if b.any():
+                    issues.extend(issues_for(b, t, view, severity="error", column=col, check="bad_number",
+                                             detail=lambda i, c=col, RR=view: f"'{RR[c].iat[i]}' is not an amount; "
+                                                                               "the price was left empty"))
+        weight = R["weight"]
+        if weight is not None and nV:
+            # a variation with an empty weight inherits its parent's (WooCommerce behaviour)
+            vw = weight[vr]
+            inh = np.isnan(vw)
             if inh.any():
-                vv.loc[inh, "weight"] = vv.loc[inh, "product_id"].map(pw).to_numpy()
-            vv["weight_unit"] = pd.Series(wunit, index=vv.index).where(vv["weight"].notna(), None)
-        # stock managed at the parent ("parent"): the parent's quantity goes on the first variant
-        if vv["stock_parent"].any():
-            pq = pd.Series(pv["inventory_quantity"].to_numpy(), index=prid.to_numpy())
-            sp = vv["stock_parent"]
-            first = sp & ~vv.loc[sp, "product_id"].duplicated().reindex(vv.index, fill_value=True)
-            vv.loc[sp, "inventory_quantity"] = 0
-            vv.loc[first, "inventory_quantity"] = vv.loc[first, "product_id"].map(pq).fillna(0).to_numpy()
-            issues += issues_for(pd.Series(sp.to_numpy(), index=V.index), t, V,
-                                 severity="warning", column="Stock", check="wc_stock_at_parent",
+                vw[inh] = weight[pidx[vppos[inh]]]
+                weight[vr] = vw
+        qty = R["qty"]
+        sp = R["stock_parent"][vr]
+        if sp.any():
+            # stock managed at the parent ("parent"): the parent's quantity goes on the first variant
+            first = np.zeros(nV, dtype=bool)
+            spi = np.flatnonzero(sp)
+            first[spi[_first_seen(vppos[spi])]] = True
+            vq = qty[vr]
+            vq[sp] = 0
+            pq = qty[pidx[vppos[first]]]
+            vq[first] = np.where(np.isnan(pq), 0, pq)
+            qty[vr] = vq
+            issues += issues_for(sp, t, V, severity="warning", column="Stock", check="wc_stock_at_parent",
                                  detail="stock is managed on the parent and shared by its variations; Shopify keeps "
                                         "stock per variant, so the parent's quantity was put on the first variant "
                                         "and 0 on the others", limit=20)
 
         # variable parents with variations do not sell themselves; others are their own variant
-        has_vars = pd.Series(isin(prid, vpid), index=P.index)
-        variable = (pbase == "variable")
-        lonely = variable & ~has_vars
+        has_vars = np.bincount(vppos, minlength=nP)[:nP] > 0 if nV else np.zeros(nP, dtype=bool)
+        lonely = variable_p & ~has_vars
         if lonely.any():
             issues += issues_for(lonely, t, P, severity="warning", column="Type",
                                  check="wc_variable_without_variations",
                                  detail="this variable product has no variations in the file; it was imported "
                                         "as a product with one variant")
-        own = pv[~(variable & has_vars)].copy()
-        own["order_a"] = 0.0
-        own["order_b"] = 0.0
-        vv = vv.copy()
-        vv["order_a"] = to_numeric(V["Position"]).fillna(0).to_numpy() if "Position" in V else 0.0
-        vv["order_b"] = to_numeric(V["ID"]).fillna(0).to_numpy()
-        vv["fileorder"] = np.arange(len(vv))
-        own["fileorder"] = np.arange(len(own))
+        own_p = np.flatnonzero(~(variable_p & has_vars))
+        order_a = _variation_order(A["Position"], vr) if "Position" in A else np.zeros(nV)
+        order_b = _variation_order(A["ID"], vr)
 
-        # option values of variation variants; blank = "any"
-        vopt = pd.DataFrame({"variant_id": vv["variant_id"].array, "product_id": vv["product_id"].array,
-                             "vrow": np.arange(len(vv)), "pprow": vppos})
-        vopt = vopt.merge(opts[["pprow", "nkey", "position", "oname", "values"]], on="pprow", how="inner")
-        vopt = vopt.merge(vattr[["vrow", "nkey", "value"]], on=["vrow", "nkey"], how="left")
-        vopt = vopt.drop(columns=["vrow", "pprow"])
-        vopt["value"] = vopt["value"].fillna("")
+        # option values of the variations; blank = "any"
+        vopt = _variation_options(attrs, opts, vppos)
+        extra = _Extra()
+        vv = None   # the variations' variants when "any" values changed them (else one per V row)
+        if len(vopt["value"]) and not _nonempty(vopt["value"]).all():
+            vv, vopt, opts = self._any_values(attrs, opts, vopt, A, vr, vppos, pidx, prid, rid, sku, R, order_a,
+                                              order_b, t, file, issues, extra, orig)
+        if vv is None:
+            vv = {"src": vr, "pp": vppos, "id": None, "sku": None, "order_a": order_a, "order_b": order_b}
+
+        # ---- variants in their final order ---------------------------------------------------------
+        nown, nvv = len(own_p), len(vv["src"])
+        src = np.concatenate([pidx[own_p], vv["src"]]).astype(np.int64)
+        porder_u = np.concatenate([own_p, vv["pp"]]).astype(np.int64)
+        isvar_u = np.r_[np.zeros(nown, dtype=bool), np.ones(nvv, dtype=bool)]
+        fo = np.r_[np.arange(nown), np.arange(nvv)]
+        perm = np.lexsort((fo, np.r_[np.zeros(nown), vv["order_b"]], np.r_[np.zeros(nown), vv["order_a"]],
+                           isvar_u, porder_u))
+        inv = np.empty_like(perm)
+        inv[perm] = np.arange(len(perm))
+        vsrc = src[perm]
+        porder = porder_u[perm]
+        isvar = isvar_u[perm]
+        position = _group_position(porder)
+        tmp_id = None
+        if vv["id"] is not None:   # variations re-made by "any" values keep or get their own ids
+            tmp_id = pa.concat_arrays([prid.take(pa.array(own_p)), vv["id"]]).take(pa.array(perm))
+            is_orig = _mask(pc.equal(tmp_id, rid.take(pa.array(vsrc))))
+        else:
+            is_orig = np.ones(len(vsrc), dtype=bool)
+        price = R["price"].take(pa.array(vsrc))
+        no_price = ~price.is_valid().to_numpy(zero_copy_only=False)
+
+        # ---- products ---------------------------------------------------------------------------
+        pub = _trim(A["Published"].take(pa.array(pidx)))
+        pub1 = _eq(pub, "1")
+        noprice_p = np.zeros(nP, dtype=bool)
+        noprice_p[porder[no_price]] = True
+        status = pd.array(_where(pub1 & ~noprice_p, pa.scalar("active"), pa.scalar("draft")), dtype="str")
+        title = _trim(A["Name"].take(pa.array(pidx)))
+        handle = _handles(title, P.index)
+        desc = _decode(A["Description"].take(pa.array(pidx)))
+        tags_raw = A["Tags"].take(pa.array(pidx))
+        tags = _normalised_lists(tags_raw)
+        pids_raw = A["ID"].take(pa.array(pidx))
+        products = pd.DataFrame({
+            "product_id": pd.array(prid, dtype="str"), "handle": handle.array, "title": pd.array(title, dtype="str"),
+            "description_html": pd.array(_none_if_empty(desc), dtype="str"),
+            "tags": pd.array(tags, dtype="str"),
+            "status": status, "published": pub1,
+            "source_platform": PLATFORM, "source_id": pd.array(_none_if_empty(pids_raw), dtype="str"),
+        })
+        for c, tgt in (("Meta: _yoast_wpseo_title", "seo_title"), ("Meta: _yoast_wpseo_metadesc", "seo_description")):
+            if c in A:
+                s = A[c].take(pa.array(pidx))
+                products[tgt] = pd.array(_none_if_empty(s), dtype="str")
+                used[c] = f"products.{tgt}"
+        used.update({"Name": "products.title (variation names: extra)", "Description": "products.description_html",
+                     "Published": "products.status, products.published", "Tags": "products.tags",
+                     "Categories": "collections, collection_products", "Images": "images, variants.image_src",
+                     "Sale price": "variants.price (compare_at when on sale)",
+                     "Regular price": "variants.price / variants.compare_at_price",
+                     "Stock": "variants.inventory_quantity", "In stock?": "variants.inventory_quantity / tracker",
+                     "Backorders allowed?": "variants.inventory_policy",
+                     "GTIN, UPC, EAN, or ISBN": "variants.barcode", "Cost of goods": "variants.cost"})
+
+        # flags: grouped, external, downloadable, no price, scheduled sale
+        def flag(mask, view, col, check, detail, sev="warning", t=t):
+            if mask.any():
+                issues.extend(issues_for(mask, t, view, severity=sev, column=col, check=check, detail=detail))
+        flag(is_grouped_p, P, "Grouped products", "grouped_to_collection",
+             "grouped product: Shopify has no grouped type; it became a collection of its child products (its own "
+             "images and categories are not migrated: see the loss report)")
+        flag((bd == "external")[tcode][pidx], P, "External URL", "external_product",
+             "external/affiliate product: Shopify has no external type; the URL and button text are in extra "
+             "(woocommerce.external_url, woocommerce.button_text) and the product sells as a normal product")
+        flag(downloadable[pidx], P, "Type", "downloads_not_migrated",
+             "downloadable product: the files (Download N name/URL) are kept in extra "
+             "woocommerce.download_<n>_name/url; Shopify needs a digital-downloads app to deliver them")
+        np_rows = np.zeros(nP, dtype=bool)
+        np_rows[porder[no_price & ~isvar]] = True
+        flag(np_rows & ~is_grouped_p, P, "Regular price", "no_price",
+             "this product has no price; it was imported as a draft with price 0")
+        row_mark = np.zeros(N, dtype=bool)
+        row_mark[vsrc[no_price & isvar & is_orig]] = True
+        flag(row_mark[vr], V, "Regular price", "no_price",
+             "this variation has no price; its product was imported as a draft with price 0")
+        sched = R["sched"][vsrc]
+        sched_rows = None
+        if sched.any():
+            sched_rows = np.zeros(N, dtype=bool)
+            sched_rows[vsrc[sched & is_orig]] = True
+            flag(sched_rows, _Rows(A, None, orig), "Date sale price starts", "scheduled_sale",
+                 "a sale with start/end dates: Shopify's CSV has no scheduled prices, so the regular price was "
+                 "imported and the sale price and dates kept in extra")
+
+        # ---- images -----------------------------------------------------------------------------
+        image_src = R["image_src"].take(pa.array(vsrc))
+        images = _images(A["Images"].take(pa.array(pidx)), image_src, porder, prid)
+
+        # ---- collections --------------------------------------------------------------------------
+        collections, members = _collections(*_split_items(A["Categories"].take(pa.array(pidx))), prid, mapping)
+        collections["source_id"] = collections["path"]
+
+        # ---- extra -------------------------------------------------------------------------------
+        kept = ~is_var
+        kept[vr] = True
+        all_kept = bool(kept.all())
+        structural = np.isin(bd, ["simple", "variation"])[tcode]
+        extra.add_column(base, kept & ~structural, NS, "type")
+        n_ = int((structural & kept & _nonempty(A["Type"])).sum())
+        if n_:
+            loss_notes.setdefault("Type", []).append(
+                f"{n_} 'simple'/'variation' (the product or variant itself, not kept)")
+        extra.add_column(A["Type"], kept & (downloadable | virtual), NS, "type_flags")
+        # a variable parent's own SKU has no variant to live on
+        extra.add_column(A["SKU"], kept & is_variable, NS, "parent_sku")
+        pub_all = _trim(A["Published"])
+        extra.add_column(pub_all, kept & ~_eq(pub_all, "1"), NS, "published")
+        extra.add_column(A["Stock"], kept & _eq(pc.utf8_lower(A["Stock"]), "parent"), NS, "stock")
+        extra.add_column(A["In stock?"], kept & _eq(A["In stock?"], "backorder"), NS, "stock_status")
+        if sched_rows is not None:
+            extra.add_column(A["Sale price"], kept & sched_rows, NS, "sale_price")
+        extra.add(vr, _trim(A["Name"].take(pa.array(vr))), NS, "name")
+        extra.add(vr, _decode(A["Description"].take(pa.array(vr))), NS, "description", "multi_line_text_field")
+        # every non-empty cell of a column said to become extra is either an extra row or counted in
+        # the loss row's note ("<n> ..." segments) -- the loss table never claims what it did not do
+        isprod = ~is_var
+        for c, (ns, k, default) in _EXTRA_COLUMNS.items():
+            if c not in A:
+                continue
+            s = A[c]
+            keep_m = _nonempty(s) & kept
+            segs: list[str] = []
+            if keep_m.any():
+                if k not in _VARIATION_FIELDS:  # product-only settings
+                    onvar = keep_m & ~isprod
+                    if k == "menu_order":
+                        n_ = int(onvar.sum())
+                        if n_:
+                            segs.append(f"{n_} on variation rows: the variation order (variants.position)")
+                    else:
+                        fixed = _VARIATION_FIXED.get(k)
+                        fx = onvar & _eq(s, fixed) if fixed is not None else np.zeros(N, dtype=bool)
+                        n_ = int(fx.sum())
+                        if n_:
+                            segs.append(f"{n_} on variation rows equal to the exporter's fixed value '{fixed}' (not kept)")
+                        n_ = int((onvar & ~fx).sum())
+                        if n_:
+                            segs.append(f"{n_} on variation rows dropped (a product-only setting)")
+                            loss_dropped[c] = loss_dropped.get(c, 0) + n_
+                    keep_m &= isprod
+                if default is not None:
+                    dm = keep_m & _eq(s, default)
+                    n_ = int(dm.sum())
+                    if n_:
+                        segs.append(f"{n_} equal to WooCommerce's default '{default}' (not kept, the writer restores it)")
+                    keep_m &= ~dm
+                rows = np.flatnonzero(keep_m)
+                if len(rows):
+                    vals = s.take(pa.array(rows))
+                    if c == "Short description":
+                        vals = _decode(vals)
+                    extra.add(rows, vals, ns, k)
+            used[c] = f"extra:{ns}.{k}"
+            if k == "tax_status":
+                used[c] += "; variants.taxable"
+            elif k == "menu_order":
+                used[c] += "; variants.position (variation order)"
+            loss_notes.setdefault(c, []).extend(segs)
+        for c in dims:
+            u = _UNIT_HEADER.match(c).group(2)
+            k = _UNIT_HEADER.match(c).group(1).lower()
+            extra.add_column(A[c], kept, NS, k)
+            used[c] = f"extra:{NS}.{k} (unit '{u}' in extra:{NS}.dimension_unit)"
+        if dims:
+            anyd = np.zeros(N, dtype=bool)
+            for c in dims:
+                anyd |= _nonempty(A[c])
+            rows = np.flatnonzero(anyd & kept)
+            extra.add(rows, pa.array(np.full(len(rows), _UNIT_HEADER.match(dims[0]).group(2), dtype=object),
+                                     pa.string()), NS, "dimension_unit")
+        # downloads: one extra row per Download N name/URL/ID cell
+        for c in A:
+            m = _DL_HEADER.match(c)
+            if m:
+                k = f"download_{m.group(1)}_{m.group(2).lower()}"
+                extra.add_column(A[c], kept, NS, k)
+                used[c] = f"extra:{NS}.{k}"
+        metas = [c for c in A if c.startswith("Meta: ") and used.get(c) is None]
+        for c in metas:
+            k = c[6:].strip()
+            extra.add_column(A[c], kept, META_NS, k)
+            used[c] = f"extra:{META_NS}.{k}"
+        # attributes that are not variant options -> metafields; their flags -> woocommerce namespace
+        _attribute_extra(attrs, opts, pidx, extra)
+        # variation attributes that are not options of the parent (should not happen) stay as extra
+        known = set(used) | {"Type"}
+        for c in A:
+            if c in known:
+                continue
+            k = re.sub(r"[^a-z0-9]+", "_", c.lower()).strip("_")
+            extra.add_column(A[c], kept, NS, k)
+            used[c] = f"extra:{NS}.{k}"
+
+        # ---- options frames ------------------------------------------------------------------------
+        product_options = pd.DataFrame({"product_id": pd.array(prid.take(pa.array(opts["pprow"])), dtype="str"),
+                                        "position": opts["position"],
+                                        "name": pd.array(opts["oname"], dtype="str")})
+        # mangled identifiers (spreadsheets): flag, never fix
+        for c in ("SKU", "GTIN, UPC, EAN, or ISBN"):
+            if c in A:
+                cand = _mask(pc.match_substring(A[c], "+"))
+                m = _str_match(A[c], _SCI, cand) if cand.any() else cand
+                if m.any():
+                    view = _Rows(A, None, orig)
+                    issues += issues_for(
+                        m, t, view, severity="warning", column=c, check="spreadsheet_mangled",
+                        detail=lambda i, c=c, view=view: f"'{view[c].iat[i]}' looks like a number a spreadsheet "
+                                                         "turned into scientific notation; it was kept as is")
+
+        # ---- final variant ids: <product_id>#<position> (mapping rules 1.2) ---------------------
+        vprod = prid.take(pa.array(porder))
+        final_id = pc.binary_join_element_wise(vprod, pc.cast(pa.array(position), pa.string()), "#")
+        gone = is_grouped_p[porder]   # variants of grouped products go (the product becomes a collection)
+        live_id = _where(~gone, final_id, None) if gone.any() else final_id
+        # each row's extra entity id: the product's id, or the variant made from the row
+        row_var = np.full(N, -1, dtype=np.int64)
+        row_var[vsrc[isvar & is_orig]] = np.flatnonzero(isvar & is_orig)
+        vrow_ix = np.where(row_var >= 0, N + row_var, -1)
+        eidx = np.where(is_var, vrow_ix, np.arange(N))
+        pool = pa.concat_arrays([rid, live_id])
+        extra_df = extra.frame(is_var, lambda rows: _take(pool, eidx[rows]))
+        variant_options = _variant_options_frame(
+            vopt, inv, nown, live_id, lambda: tmp_id if tmp_id is not None else rid.take(pa.array(vsrc)))
+        variants = _variants_frame(R, vsrc, vv, perm, nown, live_id, vprod, position, price, image_src, wunit)
+        if gone.any():
+            variants = variants[~gone]
+        # ---- grouped products become collections of their children (mapping rules 1.6) ----------
+        if is_grouped_p.any():
+            products, images, members, collections, extra_df = self._fold_grouped(
+                A, pidx, prid, ids, sku, products, variants, images, members, collections, extra_df,
+                is_grouped_p, t, file, issues, loss, orig)
+        not_imported = ~kept
+        for c in A:
+            nz = _nonempty(A[c])
+            ne = int(nz.sum())
+            became = used.get(c, "")
+            segs = list(loss_notes.get(c, []))
+            dropped = loss_dropped.get(c, 0)
+            if became.startswith("extra:") and not all_kept:
+                n_ = int((nz & not_imported).sum())
+                if n_:
+                    segs.append(f"{n_} on variation rows not imported (orphan_variation)")
+                    dropped += n_
+            loss.append({"file": file, "column": c, "became": became, "non_empty": ne,
+                         "dropped": dropped if became else ne, "note": "; ".join(segs)})
+        frames = dict(products=products, product_options=product_options, variants=variants,
+                      variant_options=variant_options, images=images, collections=collections,
+                      collection_products=members, extra=extra_df)
+        # the wide table and the working frames are not needed any more: free them before the
+        # schema check copies the canonical tables (peak memory)
+        del t, A, P, V, R, variants, products, product_options, variant_options, images, extra_df, extra, \
+            attrs, opts, vopt, vv
+        catalog = Catalog.from_frames(**frames)
+        del frames
+        return ReadResult(catalog, loss_frame(loss), issues_frame(issues), [file])
+
+    @staticmethod
+    def _attributes(A: dict, pidx: np.ndarray, vr: np.ndarray, vppos: np.ndarray, used: dict) -> dict:
+        """Attributes in long form: ``p`` (product rows: pprow, n, name, values, flags) and ``v``
+        (variation rows: vrow, pprow, n, name, value), each with ``code`` (the lower-cased name's
+        code, shared) and without a repeated (row, name)."""
+        attr_n = sorted({int(m.group(1)) for c in A if (m := _ATTR_HEADER.match(c))})
+        pp, vp = [], []
+        psel, vsel = pa.array(pidx), pa.array(vr)
+        for k in attr_n:
+            nm, vl = f"Attribute {k} name", f"Attribute {k} value(s)"
+            vis, glo, dft = f"Attribute {k} visible", f"Attribute {k} global", f"Attribute {k} default"
+            for c in (nm, vl, vis, glo, dft):
+                if c in A:
+                    used[c] = "product_options / variant_options / extra:custom.<attribute>"
+            if nm not in A:
+                continue
+            pn = _trim(A[nm].take(psel))
+            filled = _nonempty(pn)
+            rows = np.flatnonzero(filled)
+            sel = psel if filled.all() else pa.array(pidx[rows])
+            part = {"pprow": rows, "n": np.full(len(rows), k), "name": pn if filled.all() else pn.take(pa.array(rows))}
+            for key, c in (("values", vl), ("visible", vis), ("global", glo), ("default", dft)):
+                part[key] = A[c].take(sel) if c in A else _blank(len(rows))
+            pp.append(part)
+            vn = _trim(A[nm].take(vsel))
+            filled = _nonempty(vn)
+            rows = np.flatnonzero(filled)
+            if vl in A:
+                value = A[vl].take(vsel if filled.all() else pa.array(vr[rows]))
+                if _any_byte(value, b"\\"):
+                    value = pc.replace_substring(value, "\\,", ",")
+                value = _trim(value)
+            else:
+                value = _blank(len(rows))
+            vp.append({"vrow": rows, "pprow": vppos[rows], "n": np.full(len(rows), k),
+                       "name": vn if filled.all() else vn.take(pa.array(rows)), "value": value})
+        p = _concat_parts(pp, {"pprow": "int", "n": "int", "name": "str", "values": "str", "visible": "str",
+                               "global": "str", "default": "str"})
+        v = _concat_parts(vp, {"vrow": "int", "pprow": "int", "n": "int", "name": "str", "value": "str"})
+        # the lower-cased name's code, worked out per part on its distinct names
+        gcode: dict[str, int] = {}
+        seen_in = []   # per part: the codes it holds
+        for part in pp + vp:
+            vals, codes = _small_codes(part["name"])
+            low = pc.utf8_lower(vals).to_pylist()
+            cmap = np.array([gcode.setdefault(x, len(gcode)) for x in low], dtype=np.int64)
+            part["code"] = cmap[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+            seen_in.append(set(cmap.tolist()))   # every distinct name occurs
+        K = max(len(gcode), 1)
+        p["code"] = np.concatenate([x["code"] for x in pp]) if pp else np.zeros(0, dtype=np.int64)
+        v["code"] = np.concatenate([x["code"] for x in vp]) if vp else np.zeros(0, dtype=np.int64)
+        np_ = len(pp)
+        if any(a & b for i, a in enumerate(seen_in[:np_]) for b in seen_in[i + 1:np_]) or \
+                any(a & b for i, a in enumerate(seen_in[np_:]) for b in seen_in[np_ + i + 1:]):
+            # a name under two attribute numbers: the first counts
+            keep = _first_seen(p["pprow"] * K + p["code"])
+            if not keep.all():
+                p = _filter_parts(p, keep)
+            keep = _first_seen(v["vrow"] * K + v["code"])
+            if not keep.all():
+                v = _filter_parts(v, keep)
+        return {"p": p, "v": v, "K": K, "nP": len(pidx)}
+
+    def _any_values(self, attrs, opts, vopt, A, vr, vppos, pidx, prid, rid, sku, R, order_a, order_b, t, file,
+                    issues, extra, orig):
+        """Variation attributes left blank ("any"), as docs/mapping.md decides (pandas; rare): blank on
+        every variation -> not an option (kept as extra custom.<name>); blank on some -> expanded."""
+        vid = rid.take(pa.array(vr))
+        j, orow = vopt["j"], vopt["orow"]
+        vopt = pd.DataFrame({"variant_id": pd.array(vid.take(pa.array(j)), dtype="str"),
+                             "product_id": pd.array(prid.take(pa.array(vppos[j])), dtype="str"),
+                             "nkey": opts["code"][orow], "position": opts["position"][orow],
+                             "oname": pd.array(opts["oname"].take(pa.array(orow)), dtype="str"),
+                             "values": pd.array(opts["values"].take(pa.array(orow)), dtype="str"),
+                             "value": pd.array(vopt["value"], dtype="str")})
+        odf = pd.DataFrame({"product_id": pd.array(prid.take(pa.array(opts["pprow"])), dtype="str"),
+                            "pprow": opts["pprow"], "nkey": opts["code"], "position": opts["position"],
+                            "oname": pd.array(opts["oname"], dtype="str"),
+                            "values": pd.array(opts["values"], dtype="str")})
+        V = _Rows(A, vr, orig)
+        P = _Rows(A, pidx, orig)
         anyv = vopt["value"] == ""
-        extra_parts: list[pd.DataFrame] = []
-        if anyv.any():
-            # an attribute blank on EVERY variation of a product is not an option (mapping rules 3)
-            allb = anyv.groupby([vopt["product_id"], vopt["position"]]).transform("all")
-            dropo = vopt[allb].drop_duplicates(["product_id", "position"])
-            if len(dropo):
-                extra_parts.append(pd.DataFrame({
-                    "entity": "product", "entity_id": dropo["product_id"].to_numpy(), "namespace": ATTR_NS,
-                    "key": attr_key(dropo["oname"]).to_numpy(),
-                    "value": dropo["values"].astype("str").str.replace("\\,", ",", regex=False).to_numpy(),
-                    "type": "single_line_text_field"}))
-                pnames = pd.Series(P["Name"].to_numpy(), index=prid.to_numpy())
-                prow = pd.Series(P.index.to_numpy(), index=prid.to_numpy())
-                for r in dropo.head(50).itertuples():
-                    issues.append(issue("warning", file, t.line_of(int(prow[r.product_id])), "Attribute value(s)", "any_value_attribute", f"'{r.oname}' is blank ('any {r.oname}') on every variation, so it is not a "
-                                        f"variant option; its values are kept as extra custom.{attr_key(pd.Series([r.oname])).iat[0]}", product=pnames[r.product_id], sku=""))
-                dk = set(zip(dropo["product_id"], dropo["position"]))
-                keep = ~pd.Series(list(zip(opts["product_id"], opts["position"])), index=opts.index).isin(dk)
-                opts = opts[keep].copy()
-                opts["position"] = opts.groupby("product_id", sort=False).cumcount() + 1
-                vopt = vopt[~allb].drop(columns=["position"]).merge(opts[["product_id", "nkey", "position"]],
-                                                                    on=["product_id", "nkey"])
-                anyv = vopt["value"] == ""
+        vv = None
+        # an attribute blank on EVERY variation of a product is not an option (mapping rules 3)
+        allb = anyv.groupby([vopt["product_id"], vopt["position"]]).transform("all")
+        dropo = vopt[allb].drop_duplicates(["product_id", "position"])
+        if len(dropo):
+            prow = pd.Series(np.arange(len(pidx)), index=prid.to_numpy(zero_copy_only=False))
+            pr = prow[dropo["product_id"].to_numpy()].to_numpy()
+            extra.add(pidx[pr], arrow_strings(dropo["values"].astype("str").str.replace("\\,", ",", regex=False)),
+                      ATTR_NS, arrow_strings(attr_key(dropo["oname"])), keep_empty=True)
+            pnames = P["Name"]
+            for r, i in zip(dropo.head(50).itertuples(), pr[:50]):
+                issues.append(issue("warning", file, t.line_of(int(P.index[i])), "Attribute value(s)", "any_value_attribute", f"'{r.oname}' is blank ('any {r.oname}') on every variation, so it is not a "
+                                    f"variant option; its values are kept as extra custom.{attr_key(pd.Series([r.oname])).iat[0]}", product=pnames.iat[i], sku=""))
+            dk = set(zip(dropo["product_id"], dropo["position"]))
+            keep = ~pd.Series(list(zip(odf["product_id"], odf["position"])), index=odf.index).isin(dk)
+            odf = odf[keep].copy()
+            odf["position"] = odf.groupby("product_id", sort=False).cumcount() + 1
+            vopt = vopt[~allb].drop(columns=["position"]).merge(odf[["product_id", "nkey", "position"]],
+                                                                on=["product_id", "nkey"])
+            anyv = vopt["value"] == ""
         if anyv.any():
             # blank on only some variations: one variant per parent value not already taken
             a = vopt[anyv]
-            vrow = pd.Series(np.arange(len(V)), index=vid.to_numpy())
+            vrow = pd.Series(np.arange(len(vr)), index=vid.to_numpy(zero_copy_only=False))
             for r in a.drop_duplicates("variant_id").head(50).itertuples():
                 i = int(vrow[r.variant_id])
                 issues.append(issue("warning", file, t.line_of(int(V.index[i])), "Attribute value(s)", "any_value_expanded", f"this variation accepts any {r.oname}; it was expanded to one variant per value "
@@ -445,323 +1461,80 @@ class WooCommerceAdapter(Adapter):
             key = combos.sort_values(["new_variant_id", "position"]).groupby("new_variant_id", sort=False).agg(
                 variant_id=("variant_id", "first"), key=("value", lambda x: "\x1f".join(x)),
                 suffix=("suffix", lambda x: "-".join(v for v in x if v)))
-            key["product_id"] = key["variant_id"].map(pd.Series(vv["product_id"].to_numpy(),
-                                                                index=vv["variant_id"].to_numpy()))
+            pid_of = pd.Series(prid.take(pa.array(vppos)).to_numpy(zero_copy_only=False),
+                               index=vid.to_numpy(zero_copy_only=False))
+            key["product_id"] = key["variant_id"].map(pid_of)
             key["explicit"] = ~key["variant_id"].isin(set(a["variant_id"]))
             key = key.sort_values("explicit", ascending=False, kind="stable")
             key = key[~key.duplicated(["product_id", "key"])]
             combos = combos[combos["new_variant_id"].isin(key.index)]
-            base_v = vv.set_index("variant_id")
+            base_v = pd.DataFrame({"variant_id": vid.to_numpy(zero_copy_only=False), "_src": vr, "_pp": vppos,
+                                   "sku": pd.array(R["sku"].take(pa.array(vr)), dtype="str"),
+                                   "order_a": order_a, "order_b": order_b}).set_index("variant_id")
             newv = key.reset_index()
             newv = newv.set_index("new_variant_id").loc[pd.unique(combos["new_variant_id"])].reset_index()
-            vv = base_v.loc[newv["variant_id"].to_numpy()].reset_index()
-            vv["sku"] = np.where(newv["suffix"].to_numpy() != "",
-                                 vv["sku"].fillna("").astype("str") + "-" + newv["suffix"].to_numpy(), vv["sku"])
-            vv["variant_id"] = newv["new_variant_id"].to_numpy()
-            vv["fileorder"] = np.arange(len(vv))
+            vvf = base_v.loc[newv["variant_id"].to_numpy()].reset_index()
+            vvf["sku"] = np.where(newv["suffix"].to_numpy() != "",
+                                  vvf["sku"].fillna("").astype("str") + "-" + newv["suffix"].to_numpy(), vvf["sku"])
+            vv = {"src": vvf["_src"].to_numpy(), "pp": vvf["_pp"].to_numpy(),
+                  "id": arrow_strings(newv["new_variant_id"].astype("str")),
+                  "sku": pa.array(vvf["sku"].astype(object).where(vvf["sku"].notna(), None).to_numpy(), pa.string()),
+                  "order_a": vvf["order_a"].to_numpy(), "order_b": vvf["order_b"].to_numpy()}
             vopt = combos[["new_variant_id", "product_id", "position", "value"]].rename(
                 columns={"new_variant_id": "variant_id"})
-        variants = pd.concat([own, vv], ignore_index=True)
-        variants["porder"] = lookup(variants["product_id"], prid)
-        variants["isvar"] = isin(variants["variant_id"], vv["variant_id"])
-        variants = variants.sort_values(["porder", "isvar", "order_a", "order_b", "fileorder"], kind="stable")
-        variants["position"] = variants.groupby("product_id", sort=False).cumcount() + 1
-        no_price = variants["price"].isna()
+        vo = {"j": None, "orow": None, "position": vopt["position"].to_numpy().astype(np.int64),
+              "value": arrow_strings(vopt["value"].astype("str")),
+              "variant_id": arrow_strings(vopt["variant_id"].astype("str"))}
+        pprow = odf["pprow"].to_numpy().astype(np.int64)
+        opts = {"pprow": pprow, "code": odf["nkey"].to_numpy().astype(np.int64),
+                "position": odf["position"].to_numpy().astype(np.int64),
+                "oname": arrow_strings(odf["oname"]), "values": arrow_strings(odf["values"])}
+        return vv, vo, opts
 
-        # ---- products ---------------------------------------------------------------------------
-        pub = P["Published"].str.strip()
-        status = pub.map({"1": "active"}).fillna("draft")
-        noprice_p = pd.Series(isin(prid, variants.loc[no_price, "product_id"]), index=P.index)
-        status = status.where(~noprice_p, "draft")
-        title = P["Name"].str.strip()
-        handle = unique_handles(slugify_series(title), pd.Series("product", index=P.index))
-        desc = decode_description(P["Description"])
-        products = pd.DataFrame({
-            "product_id": prid.array, "handle": handle.array, "title": title.array,
-            "description_html": desc.where(desc != "", None).array,
-            "tags": normalise_list(P["Tags"]).array,
-            "status": status.array, "published": (pub == "1").array,
-            "source_platform": PLATFORM, "source_id": P["ID"].where(P["ID"] != "", None).array,
-        })
-        for c, tgt in (("Meta: _yoast_wpseo_title", "seo_title"), ("Meta: _yoast_wpseo_metadesc", "seo_description")):
-            if c in P:
-                products[tgt] = P[c].where(P[c] != "", None).to_numpy()
-                used[c] = f"products.{tgt}"
-        used.update({"Name": "products.title (variation names: extra)", "Description": "products.description_html",
-                     "Published": "products.status, products.published", "Tags": "products.tags",
-                     "Categories": "collections, collection_products", "Images": "images, variants.image_src",
-                     "Sale price": "variants.price (compare_at when on sale)",
-                     "Regular price": "variants.price / variants.compare_at_price",
-                     "Stock": "variants.inventory_quantity", "In stock?": "variants.inventory_quantity / tracker",
-                     "Backorders allowed?": "variants.inventory_policy",
-                     "GTIN, UPC, EAN, or ISBN": "variants.barcode", "Cost of goods": "variants.cost"})
-
-        # flags: grouped, external, downloadable, no price, scheduled sale
-        def flag(mask, R, col, check, detail, sev="warning"):
-            if mask.any():
-                issues.extend(issues_for(mask, t, R, severity=sev, column=col,
-                                         check=check, detail=detail))
-        flag(pbase == "grouped", P, "Grouped products", "grouped_to_collection",
-             "grouped product: Shopify has no grouped type; it became a collection of its child products (its own "
-             "images and categories are not migrated: see the loss report)")
-        flag(pbase == "external", P, "External URL", "external_product",
-             "external/affiliate product: Shopify has no external type; the URL and button text are in extra "
-             "(woocommerce.external_url, woocommerce.button_text) and the product sells as a normal product")
-        flag(downloadable[prod_mask], P, "Type", "downloads_not_migrated",
-             "downloadable product: the files (Download N name/URL) are kept in extra "
-             "woocommerce.download_<n>_name/url; Shopify needs a digital-downloads app to deliver them")
-        np_rows = pd.Series(isin(prid, variants.loc[no_price & ~variants["isvar"], "product_id"]),
-                            index=P.index) & (pbase != "grouped")
-        flag(np_rows, P, "Regular price", "no_price",
-             "this product has no price; it was imported as a draft with price 0")
-        vnp = pd.Series(isin(vid, variants.loc[no_price & variants["isvar"], "variant_id"]), index=V.index)
-        flag(vnp, V, "Regular price", "no_price",
-             "this variation has no price; its product was imported as a draft with price 0")
-        sched = variants["sched"].fillna(False).astype(bool)
-        if sched.any():
-            sp_ids = set(variants.loc[sched, "variant_id"])
-            m = pd.Series(isin(rid, sp_ids), index=df.index)
-            flag(m, df, "Date sale price starts", "scheduled_sale",
-                 "a sale with start/end dates: Shopify's CSV has no scheduled prices, so the regular price was "
-                 "imported and the sale price and dates kept in extra")
-        variants["price"] = variants["price"].fillna("0")
-
-        # ---- images -----------------------------------------------------------------------------
-        im = split_list(P["Images"])
-        ppos = P.index.get_indexer(im.index) if len(im) else np.zeros(0, dtype=np.int64)
-        # "o" (the product's row in P) stands for product_id in the keys below
-        images = pd.DataFrame({"product_id": str_series(arrow_strings(prid).take(pa.array(ppos))),
-                               "src": pd.array(arrow_strings(im), dtype="str"), "o": ppos})
-        images = images.drop_duplicates(["o", "src"])
-        vimg = variants.loc[variants["image_src"].notna(), ["product_id", "image_src", "porder"]]
-        vimg = pd.DataFrame({"product_id": vimg["product_id"].astype("str").array,
-                             "src": vimg["image_src"].astype("str").array, "o": vimg["porder"].to_numpy()})
-        vimg = vimg.drop_duplicates(["o", "src"])
-        if len(vimg) and len(images):
-            lc, rc = merge_codes([vimg["o"], vimg["src"]], [images["o"], images["src"]])
-            extra_img = vimg[~np.isin(lc, rc)]
-        else:
-            extra_img = vimg
-        images = pd.concat([images, extra_img], ignore_index=True)
-        order = images["o"].to_numpy()
-        images = images.iloc[np.argsort(order, kind="stable")]
-        images["position"] = images.groupby("o", sort=False).cumcount() + 1
-        images = images[["product_id", "position", "src"]]
-
-        # ---- collections --------------------------------------------------------------------------
-        cats = split_list(P["Categories"])
-        collections, members = collections_from_paths(
-            pd.DataFrame({"product_id": lookup(cats.index, P.index, prid), "path": cats.to_numpy()}),
-            platform=PLATFORM, level_sep=">", mapping=mapping)
-        collections["source_id"] = collections["path"]
-
-        # ---- extra -------------------------------------------------------------------------------
-        ent = pd.Series(np.where(is_var, "variant", "product"), index=df.index)
-        kept = prod_mask | (is_var & ~orphan)
-        if kept.all():  # no copy of the wide table when every row is kept
-            D, E, R = df, ent, rid
-        else:
-            D, E, R = df[kept], ent[kept], rid[kept]
-        structural = base[kept].isin(["simple", "variation"])
-        extra_parts.append(extra_rows(R, base[kept].where(~structural, ""), E, NS, "type"))
-        n_ = int((structural & (D["Type"] != "")).sum())
-        if n_:
-            loss_notes.setdefault("Type", []).append(
-                f"{n_} 'simple'/'variation' (the product or variant itself, not kept)")
-        extra_parts.append(extra_rows(R, D["Type"].where(downloadable[kept] | virtual[kept], ""), E, NS, "type_flags"))
-        # a variable parent's own SKU has no variant to live on
-        extra_parts.append(extra_rows(R, D["SKU"].where(base[kept] == "variable", ""), E, NS, "parent_sku"))
-        pub_all = D["Published"].str.strip()
-        extra_parts.append(extra_rows(R, pub_all.where(~pub_all.isin(["1", ""]), ""), E, NS, "published"))
-        extra_parts.append(extra_rows(R, D["Stock"].where(D["Stock"].str.lower() == "parent", ""), E, NS, "stock"))
-        extra_parts.append(extra_rows(R, D["In stock?"].where(D["In stock?"] == "backorder", ""), E, NS,
-                                      "stock_status"))
-        if sched.any():
-            m = pd.Series(isin(R, variants.loc[sched, "variant_id"]), index=D.index)
-            extra_parts.append(extra_rows(R, D["Sale price"].where(m, ""), E, NS, "sale_price"))
-        vn = V["Name"].str.strip()
-        extra_parts.append(extra_rows(vid, vn, "variant", NS, "name"))
-        vd = decode_description(V["Description"])
-        extra_parts.append(extra_rows(vid, vd, "variant", NS, "description", "multi_line_text_field"))
-        # every non-empty cell of a column said to become extra is either an extra row or counted in
-        # the loss row's note ("<n> ..." segments) -- the loss table never claims what it did not do
-        isprod = (E == "product")
-        for c, (ns, k, default) in _EXTRA_COLUMNS.items():
-            if c not in D:
-                continue
-            s = D[c]
-            keep_m = s != ""
-            segs: list[str] = []
-            if k not in _VARIATION_FIELDS:  # product-only settings
-                onvar = keep_m & ~isprod
-                if k == "menu_order":
-                    n_ = int(onvar.sum())
-                    if n_:
-                        segs.append(f"{n_} on variation rows: the variation order (variants.position)")
-                else:
-                    fixed = _VARIATION_FIXED.get(k)
-                    fx = onvar & (s == fixed) if fixed is not None else pd.Series(False, index=D.index)
-                    n_ = int(fx.sum())
-                    if n_:
-                        segs.append(f"{n_} on variation rows equal to the exporter's fixed value '{fixed}' (not kept)")
-                    n_ = int((onvar & ~fx).sum())
-                    if n_:
-                        segs.append(f"{n_} on variation rows dropped (a product-only setting)")
-                        loss_dropped[c] = loss_dropped.get(c, 0) + n_
-                keep_m &= isprod
-            if default is not None:
-                dm = keep_m & (s == default)
-                n_ = int(dm.sum())
-                if n_:
-                    segs.append(f"{n_} equal to WooCommerce's default '{default}' (not kept, the writer restores it)")
-                keep_m &= ~dm
-            if c == "Short description":
-                s = decode_description(s)
-            extra_parts.append(extra_rows(R, s.where(keep_m, ""), E, ns, k))
-            used[c] = f"extra:{ns}.{k}"
-            if k == "tax_status":
-                used[c] += "; variants.taxable"
-            elif k == "menu_order":
-                used[c] += "; variants.position (variation order)"
-            loss_notes.setdefault(c, []).extend(segs)
-        for c in dims:
-            u = _UNIT_HEADER.match(c).group(2)
-            k = _UNIT_HEADER.match(c).group(1).lower()
-            extra_parts.append(extra_rows(R, D[c], E, NS, k))
-            used[c] = f"extra:{NS}.{k} (unit '{u}' in extra:{NS}.dimension_unit)"
-        if dims:
-            anyd = pd.Series(False, index=D.index)
-            for c in dims:
-                anyd |= D[c] != ""
-            extra_parts.append(extra_rows(R, pd.Series(_UNIT_HEADER.match(dims[0]).group(2), index=D.index)
-                                          .where(anyd, ""), E, NS, "dimension_unit"))
-        # downloads: one extra row per Download N name/URL/ID cell
-        for c in df.columns:
-            m = _DL_HEADER.match(c)
-            if m:
-                k = f"download_{m.group(1)}_{m.group(2).lower()}"
-                extra_parts.append(extra_rows(R, D[c], E, NS, k))
-                used[c] = f"extra:{NS}.{k}"
-        metas = [c for c in df.columns if c.startswith("Meta: ") and used.get(c) is None]
-        for c in metas:
-            k = c[6:].strip()
-            extra_parts.append(extra_rows(R, D[c], E, META_NS, k))
-            used[c] = f"extra:{META_NS}.{k}"
-        # attributes that are not variant options -> metafields; their flags -> woocommerce namespace
-        if len(pattr):
-            if len(opts):
-                lc, rc = merge_codes([pattr["pprow"], pattr["nkey"]], [opts["pprow"], opts["nkey"]])
-                na = pattr[~np.isin(lc, rc)].reset_index(drop=True)
-            else:
-                na = pattr.reset_index(drop=True)
-            if len(na):
-                vals = na["values"].astype("str").str.replace("\\,", ",", regex=False)
-                extra_parts.append(pd.DataFrame({
-                    "entity": "product", "entity_id": na["product_id"].to_numpy(), "namespace": ATTR_NS,
-                    "key": attr_key(na["name"]).to_numpy(), "value": vals.to_numpy(),
-                    "type": "single_line_text_field"}))
-            for fl, dflt in (("visible", "1"), ("global", "1"), ("default", "")):
-                f = pattr[(pattr[fl].astype("str") != dflt) & (pattr[fl].astype("str") != "")] if fl != "global" \
-                    else pattr[pattr[fl].astype("str") == "0"]
-                if len(f):
-                    extra_parts.append(pd.DataFrame({
-                        "entity": "product", "entity_id": f["product_id"].to_numpy(), "namespace": NS,
-                        "key": "attribute:" + f["name"].astype("str") + ":" + fl, "value": f[fl].astype("str").to_numpy(),
-                        "type": "single_line_text_field"}))
-        # variation attributes that are not options of the parent (should not happen) stay as extra
-        known = set(used) | {"Type"}
-        for c in df.columns:
-            if c in known:
-                continue
-            k = re.sub(r"[^a-z0-9]+", "_", c.lower()).strip("_")
-            extra_parts.append(extra_rows(R, D[c], E, NS, k))
-            used[c] = f"extra:{NS}.{k}"
-        extra = concat_extra(extra_parts)
-
-        # ---- options frames ------------------------------------------------------------------------
-        product_options = pd.DataFrame({"product_id": opts["product_id"].array,
-                                        "position": opts["position"].array,
-                                        "name": opts["oname"].array})
-        variant_options = pd.DataFrame({"variant_id": vopt["variant_id"].array,
-                                        "position": vopt["position"].array,
-                                        "value": vopt["value"].array})
-        # mangled identifiers (spreadsheets): flag, never fix
-        for c in ("SKU", "GTIN, UPC, EAN, or ISBN"):
-            if c in df:
-                m = df[c].str.match(_SCI)
-                if m.any():
-                    issues += issues_for(m, t, df, severity="warning", column=c,
-                                         check="spreadsheet_mangled",
-                                         detail=lambda i, c=c: f"'{df[c].iat[i]}' looks like a number a spreadsheet "
-                                                               "turned into scientific notation; it was kept as is")
-
-        # ---- grouped products become collections of their children (mapping rules 1.6) ----------
-        gmask = (pbase == "grouped").to_numpy()
-        if gmask.any():
-            G = P[gmask]
-            gid = prid[gmask]
-            gh = pd.Series(products.loc[gmask, "handle"].to_numpy(), index=G.index)
-            kids = split_list(G["Grouped products"])
-            kid_pid = pd.Series(np.where(kids.str.startswith("id:"), kids.str[3:].str.strip().map(by_id),
-                                         kids.map(by_sku)), index=kids.index)
-            miss = kid_pid.isna()
-            for i in np.flatnonzero(miss.to_numpy())[:50]:
-                r = kids.index[i]
-                issues.append(issue("warning", file, t.line_of(int(r)), "Grouped products", "grouped_member_missing", f"the grouped product's member '{kids.iat[i]}' is not in the file", product=G.at[r, "Name"], sku=G.at[r, "SKU"]))
-            gcoll = pd.DataFrame({"collection_id": gh.to_numpy(), "handle": gh.to_numpy(),
-                                  "title": G["Name"].str.strip().to_numpy(),
-                                  "path": None, "description_html": decode_description(G["Description"]).replace(
-                                      "", None).to_numpy(), "source_id": G["ID"].replace("", None).to_numpy(),
-                                  "source_url": None})
-            gm = pd.DataFrame({"collection_id": gh.reindex(kids.index).to_numpy(), "product_id": kid_pid.to_numpy()})
-            gm = gm[gm["product_id"].notna()].drop_duplicates()
-            gm["position"] = gm.groupby("collection_id", sort=False).cumcount() + 1
-            gset = set(gid)
-            for col, what in (("Images", "images"), ("Categories", "categories")):
-                ne = int((G[col] != "").sum())
-                if ne:
-                    loss.append({"file": file, "column": col, "became": "", "non_empty": ne, "dropped": ne,
-                                 "note": f"{what} of grouped products (they became collections)"})
-            f = fold_grouped({"products": products, "variants": variants, "images": images, "members": members,
-                              "collections": collections, "extra": extra}, gset, gcoll, gm,
-                             pd.Series(gh.to_numpy(), index=gid.to_numpy()))
-            products, variants, images = f["products"], f["variants"], f["images"]
-            members, collections, extra = f["members"], f["collections"], f["extra"]
-
-        # ---- final variant ids: <product_id>#<position> (mapping rules 1.2) ---------------------
-        variants, variant_options, extra = final_variant_ids(variants, variant_options, extra)
-        vcols = ["variant_id", "product_id", "position", "sku", "barcode", "price", "compare_at_price", "cost",
-                 "weight", "weight_unit", "inventory_quantity", "inventory_policy", "requires_shipping", "taxable",
-                 "image_src", "source_id"]
-        variants["inventory_tracker"] = np.where(variants["tracked"].fillna(False).astype(bool), "shopify", None)
-        variants["inventory_quantity"] = variants["inventory_quantity"].astype("Float64").round().astype("Int64")
-        variants["requires_shipping"] = variants["requires_shipping"].astype("boolean")
-        variants["taxable"] = variants["taxable"].astype("boolean")
-        not_imported = ~kept.to_numpy()
-        for c in df.columns:
-            nz = (df[c] != "").to_numpy()
-            ne = int(nz.sum())
-            became = used.get(c, "")
-            segs = list(loss_notes.get(c, []))
-            dropped = loss_dropped.get(c, 0)
-            if became.startswith("extra:") and not_imported.any():
-                n_ = int((nz & not_imported).sum())
-                if n_:
-                    segs.append(f"{n_} on variation rows not imported (orphan_variation)")
-                    dropped += n_
-            loss.append({"file": file, "column": c, "became": became, "non_empty": ne,
-                         "dropped": dropped if became else ne, "note": "; ".join(segs)})
-        frames = dict(products=products, product_options=product_options,
-                      variants=variants[vcols + ["inventory_tracker"]],
-                      variant_options=variant_options, images=images, collections=collections,
-                      collection_products=members, extra=extra)
-        # the wide table and the working frames are not needed any more: free them before the
-        # schema check copies the canonical tables (peak memory)
-        del t, df, D, P, V, pv, vv, variants, products, product_options, variant_options, vopt, images, extra, \
-            extra_parts, pattr, vattr
-        catalog = Catalog.from_frames(**frames)
-        del frames
-        return ReadResult(catalog, loss_frame(loss), issues_frame(issues), [file])
+    def _fold_grouped(self, A, pidx, prid, ids, sku, products, variants, images, members, collections, extra_df,
+                      gmask, t, file, issues, loss, orig):
+        """Grouped products become collections of their children (mapping rules 1.6)."""
+        pids = ids.take(pa.array(pidx)).to_numpy(zero_copy_only=False)
+        psku = sku.take(pa.array(pidx)).to_numpy(zero_copy_only=False)
+        prid_np = prid.to_numpy(zero_copy_only=False)
+        by_id = pd.Series(prid_np[pids != ""], index=pids[pids != ""])
+        by_sku = pd.Series(prid_np[psku != ""], index=psku[psku != ""])
+        by_id = by_id[~by_id.index.duplicated()]
+        by_sku = by_sku[~by_sku.index.duplicated()]
+        gpos = np.flatnonzero(gmask)
+        grows = pidx[gpos]
+        G = pd.DataFrame({c: pd.array(A[c].take(pa.array(grows)), dtype="str")
+                          for c in ("Name", "SKU", "ID", "Description", "Grouped products", "Images", "Categories")
+                          if c in A}, index=orig[grows])
+        if "Grouped products" not in G:
+            G["Grouped products"] = ""
+        gid = prid_np[gpos]
+        gh = pd.Series(products.loc[gmask, "handle"].to_numpy(), index=G.index)
+        kids = split_list(G["Grouped products"])
+        kid_pid = pd.Series(np.where(kids.str.startswith("id:"), kids.str[3:].str.strip().map(by_id),
+                                     kids.map(by_sku)), index=kids.index)
+        miss = kid_pid.isna()
+        for i in np.flatnonzero(miss.to_numpy())[:50]:
+            r = kids.index[i]
+            issues.append(issue("warning", file, t.line_of(int(r)), "Grouped products", "grouped_member_missing", f"the grouped product's member '{kids.iat[i]}' is not in the file", product=G.at[r, "Name"], sku=G.at[r, "SKU"]))
+        gcoll = pd.DataFrame({"collection_id": gh.to_numpy(), "handle": gh.to_numpy(),
+                              "title": G["Name"].str.strip().to_numpy(),
+                              "path": None, "description_html": decode_description(G["Description"]).replace(
+                                  "", None).to_numpy(), "source_id": G["ID"].replace("", None).to_numpy(),
+                              "source_url": None})
+        gm = pd.DataFrame({"collection_id": gh.reindex(kids.index).to_numpy(), "product_id": kid_pid.to_numpy()})
+        gm = gm[gm["product_id"].notna()].drop_duplicates()
+        gm["position"] = gm.groupby("collection_id", sort=False).cumcount() + 1
+        gset = set(gid)
+        for col, what in (("Images", "images"), ("Categories", "categories")):
+            ne = int((G[col] != "").sum())
+            if ne:
+                loss.append({"file": file, "column": col, "became": "", "non_empty": ne, "dropped": ne,
+                             "note": f"{what} of grouped products (they became collections)"})
+        f = fold_grouped({"products": products, "variants": variants, "images": images, "members": members,
+                          "collections": collections, "extra": extra_df}, gset, gcoll, gm,
+                         pd.Series(gh.to_numpy(), index=gid))
+        return f["products"], f["images"], f["members"], f["collections"], f["extra"]
 
     @staticmethod
     def _expand(vopt: pd.DataFrame) -> pd.DataFrame:
