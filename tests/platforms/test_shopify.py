@@ -378,3 +378,34 @@ def test_validation_few_bad_images_one_issue_per_product(adapter):
     one = _catalog_with_images(1, lambda p, k: "https://cdn.example.com/x.jpg" if k == 1 else "ftp://a.b/c.jpg")
     img = adapter.validate(one).query("check == 'image_url_not_absolute'")
     assert img["detail"].tolist() == ["image 'ftp://a.b/c.jpg' is not an absolute http(s) URL; Shopify cannot fetch it"]
+
+
+# ---- column-wise helpers of the writer and the validator ----------------------------------------
+
+def test_decimal_text_matches_arrow_cast_and_trim():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    vals = [None, decimal.Decimal("19.9900"), decimal.Decimal("0"), decimal.Decimal("-0.5"),
+            decimal.Decimal("1.2345"), decimal.Decimal("-12.3400"), decimal.Decimal("99999999999999.9999")]
+    arr = pa.array(vals, type=pa.decimal128(18, 4))
+    expected = pc.fill_null(pc.replace_substring_regex(pc.cast(arr, pa.string()), r"^(-?\d+\.\d\d\d*?)0+$", r"\1"), "")
+    for a in (arr, arr.slice(2, 4)):
+        want = pc.fill_null(pc.replace_substring_regex(pc.cast(a, pa.string()), r"^(-?\d+\.\d\d\d*?)0+$", r"\1"), "")
+        assert shopify._text_of(a).to_pylist() == want.to_pylist()
+    assert shopify._text_of(arr).to_pylist() == expected.to_pylist()
+
+
+def test_absolute_urls_match_the_regex():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = ["http://a.b", "https://shop.example.com/x/y.jpg", "HTTP://A.B/", "http://.ab", "http://ab.",
+             "http://a..b", "https://a.b/ c", " http://a.b ", "http:///a.b", "https//a.b", "http://a/b.c",
+             "ftp://a.b", "http://ab", "", None, "http://a.b\t", "\u00a0https://x.y\u00a0", "https://x.y.z/é",
+             "/media/a.jpg", "https://a.b:8080/p", "http://.a.b.", "hTTps://x.y", "http://a.b\x85"]
+    arr = pa.array(cells, type=pa.string())
+    want = pc.match_substring_regex(pc.utf8_trim_whitespace(pc.fill_null(arr, "")), shopify._URL_RE2,
+                                    ignore_case=True).to_pylist()
+    assert list(shopify._absolute_urls(arr)) == want
+    assert list(shopify._absolute_urls(arr.slice(3, 9))) == want[3:12]

@@ -28,7 +28,7 @@ from ..errors import InputError
 from ..mapping import Mapping
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
-from .csvio import _string_buffers, csv_lines, header_line, not_gtin, read_table, spreadsheet_mangled
+from .csvio import csv_lines, header_line, not_gtin, read_table, spreadsheet_mangled
 
 __all__ = ["CURRENT_HEADER", "LEGACY_HEADER", "CUSTOMER_HEADER", "ShopifyAdapter", "write_redirects"]
 
@@ -860,6 +860,14 @@ def _read_customers(table, issues: list, losses: list) -> dict[str, pd.DataFrame
 
 # --------------------------------------------------------------------------------------------------
 # writing products
+#
+# The product CSV is built column-wise from the canonical tables without materialising its cells:
+# every output column is a *source* (one text value per product, variant, image or extra row, already
+# formula-guarded and CSV-quoted) plus an *index* saying which source value each output row shows
+# (-1: empty cell). Sources are guarded and quoted once, before they are spread over the rows.
+# Product, first-row and variant columns are re-keyed on one index (:meth:`_Layout.merge`), so runs of
+# neighbouring columns are joined into one text per key first; the lines are then a single ``take``
+# of their runs (:class:`_Lines`), whose bytes are written as they are.
 
 def _text(s: pd.Series) -> pd.Series:
     """Any canonical column as object text with '' for nulls."""
@@ -876,223 +884,486 @@ def _lookup(keys: pd.Series, mapping: dict) -> pd.Series:
     return out.astype(object).where(out.notna(), "")
 
 
-def _atext(s: pd.Series) -> pa.Array:
-    """A canonical column as an Arrow string array with '' for nulls."""
-    if isinstance(s.dtype, pd.ArrowDtype):
-        arr = s.array._pa_array.combine_chunks()
-    else:
-        arr = pa.array(s.astype(object).where(s.notna(), None), from_pandas=True)
-    if pa.types.is_boolean(arr.type):
-        return pc.fill_null(pc.if_else(arr, "TRUE", "FALSE"), "")
-    if pa.types.is_decimal(arr.type):
-        t = pc.cast(arr, pa.string())
-        return pc.fill_null(pc.replace_substring_regex(t, r"^(-?\d+\.\d\d\d*?)0+$", r"\1"), "")
-    if not pa.types.is_string(arr.type):
-        arr = pc.cast(arr, pa.string())
-    return pc.fill_null(arr, "")
+def _arrow(s: pd.Series) -> pa.Array:
+    """A column as one Arrow array (zero-copy for Arrow-backed columns)."""
+    arr = getattr(s.array, "_pa_array", None)
+    if arr is None:
+        return pa.array(s.astype(object).where(s.notna(), None), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        if arr.num_chunks == 1:
+            return arr.chunk(0)
+        return arr.combine_chunks() if arr.num_chunks else pa.array([], type=arr.type)
+    return arr
 
 
-_TAKE_CACHE: dict = {}
+_FRACTIONS: dict[int, pa.Array] = {}
 
 
-def _take(values: pa.Array, idx: np.ndarray, mask: np.ndarray) -> pa.Array:
-    """values[idx] where mask (and idx >= 0), '' elsewhere.
+def _fraction_texts(scale: int) -> pa.Array:
+    """The decimal digits of 0 .. 10**scale - 1 as written after the point: ``scale`` digits with
+    trailing zeros cut down to two (``9900`` -> ``99``, ``2340`` -> ``234``); built once per scale."""
+    if scale not in _FRACTIONS:
+        texts = [f"{i:0{scale}d}" for i in range(10 ** scale)]
+        _FRACTIONS[scale] = pa.array([t[:2] + t[2:].rstrip("0") for t in texts], type=pa.string())
+    return _FRACTIONS[scale]
 
-    The Arrow index array of one (idx, mask) pair is built once and reused for the next columns
-    (the writer takes some 50 columns through the same four row layouts).
+
+def _decimal_text(arr: pa.Array) -> pa.Array:
+    """Decimals as text with trailing zeros cut down to two decimals (``19.9900`` -> ``19.99``).
+
+    Small decimals (precision <= 18, scale 2..4) are written from their integer value: the whole part
+    cast, the fraction looked up; others go through Arrow's cast and a regex.
     """
-    key = (id(idx), id(mask))
-    hit = _TAKE_CACHE.get("last", {}).get(key)
-    if hit is not None and hit[0] is idx and hit[1] is mask:
-        ind, any_sel = hit[2], hit[3]
+    t = arr.type
+    if arr.null_count == len(arr):
+        return pa.nulls(len(arr), pa.string())
+    if not (pa.types.is_decimal128(t) and t.precision <= 18 and 2 <= t.scale <= 4):
+        text = pc.cast(arr, pa.string())
+        return pc.replace_substring_regex(text, r"^(-?\d+\.\d\d\d*?)0+$", r"\1")
+    words = np.frombuffer(arr.buffers()[1], dtype=np.int64)[2 * arr.offset: 2 * (arr.offset + len(arr))]
+    units = words[::2]                      # the low word holds the whole value when precision <= 18
+    valid = ~np.asarray(pc.is_null(arr).to_numpy(zero_copy_only=False)) if arr.null_count else None
+    if valid is not None:
+        units = np.where(valid, units, 0)
+    scale = 10 ** t.scale
+    mag = np.abs(units)
+    whole = pc.cast(pa.array(mag // scale), pa.string())
+    if (units < 0).any():
+        whole = pc.if_else(pa.array(units < 0), pc.binary_join_element_wise("-", whole, ""), whole)
+    frac = pc.take(_fraction_texts(t.scale), pa.array(mag % scale, mask=None if valid is None else ~valid))
+    return pc.binary_join_element_wise(whole, frac, ".")
+
+
+def _empty_text(n: int) -> pa.Array:
+    """``n`` empty strings (no per-value work)."""
+    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(np.zeros(n + 1, dtype=np.int32)),
+                                                  pa.py_buffer(b"")])
+
+
+def _text_of(arr: pa.Array) -> pa.Array:
+    """A canonical Arrow column as a string array, '' for nulls (TRUE/FALSE, decimals trimmed)."""
+    if arr.null_count == len(arr):
+        return _empty_text(len(arr))
+    if pa.types.is_boolean(arr.type):
+        out = pc.if_else(arr, "TRUE", "FALSE")
+    elif pa.types.is_decimal(arr.type):
+        out = _decimal_text(arr)
+    elif pa.types.is_string(arr.type):
+        out = arr
     else:
-        sel = mask & (idx >= 0)
-        any_sel = bool(sel.any())
-        ind = pa.array(np.where(sel, idx, 0), mask=~sel) if any_sel else None
-        cache = _TAKE_CACHE.setdefault("last", {})
-        if len(cache) > 8:
-            cache.clear()
-        cache[key] = (idx, mask, ind, any_sel)
-    if len(values) == 0 or not any_sel:
-        return pa.array(np.full(len(idx), "", dtype=object), type=pa.string())
-    out = pc.take(values, ind)
+        out = pc.cast(arr, pa.string())
     return pc.fill_null(out, "") if out.null_count else out
 
 
-def _index_of(keys: pd.Series, ids: pd.Series) -> np.ndarray:
-    """Position of each key in ``ids`` (unique), -1 when absent."""
-    def arr(s):
-        if isinstance(s.dtype, pd.ArrowDtype) and pa.types.is_string(s.dtype.pyarrow_dtype):
-            return s.array._pa_array.combine_chunks()
-        return pa.array(s.astype(object), type=pa.string(), from_pandas=True)
+def _atext(s: pd.Series) -> pa.Array:
+    """A canonical column as an Arrow string array with '' for nulls."""
+    return _text_of(_arrow(s))
 
-    k, v = arr(keys), arr(ids)
-    return pc.fill_null(pc.index_in(k, value_set=v), -1).to_numpy(zero_copy_only=False)
+
+def _index_of(keys: pd.Series, ids: pd.Series) -> np.ndarray:
+    """Position of each key in ``ids`` (first match), -1 when absent."""
+    return _positions(_keys(keys), _keys(ids))
+
+
+def _keys(s: pd.Series) -> pa.Array:
+    arr = _arrow(s)
+    return arr if pa.types.is_string(arr.type) else pc.cast(arr, pa.string())
+
+
+def _runs(arr: pa.Array) -> tuple[pa.Array, np.ndarray | None]:
+    """``arr`` as runs of equal neighbours: the first value of every run and the run of every
+    element (None when no two neighbours are equal). Keys come grouped (the variants of a product,
+    the options of a variant), so hashing only the runs' first values saves most of a hash pass."""
+    n = len(arr)
+    if n < 2:
+        return arr, None
+    same = pc.fill_null(pc.equal(arr.slice(1), arr.slice(0, n - 1)), False).to_numpy(zero_copy_only=False)
+    if not same.any():
+        return arr, None
+    new = np.r_[True, ~same]
+    return pc.take(arr, pa.array(np.flatnonzero(new))), np.cumsum(new) - 1
+
+
+def _positions(keys: pa.Array, ids: pa.Array) -> np.ndarray:
+    """Position of each key in ``ids`` (first match), -1 when absent (one hash lookup per run of keys)."""
+    heads, run_of = _runs(keys)
+    at = pc.fill_null(pc.index_in(heads, value_set=ids), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return at if run_of is None else at[run_of]
+
+
+def _first_row_per(owner: np.ndarray, size: int) -> np.ndarray:
+    """For each owner 0..size-1, the first position i with ``owner[i] == owner``; -1 when none."""
+    first = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+    ok = owner >= 0
+    np.minimum.at(first, owner[ok], np.flatnonzero(ok))
+    first[first == np.iinfo(np.int64).max] = -1
+    return first
+
+
+def _through(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """``inner[outer]`` where ``outer >= 0``, else -1 (two lookups composed into one index)."""
+    if not len(inner):
+        return np.full(len(outer), -1, dtype=np.int64)
+    return np.where(outer >= 0, inner[np.maximum(outer, 0)], -1)
+
+
+def _rank_in_group(g: np.ndarray) -> np.ndarray:
+    """0, 1, 2... within each run of equal values of ``g``."""
+    if not len(g):
+        return g
+    starts = np.r_[True, g[1:] != g[:-1]]
+    first_idx = np.maximum.accumulate(np.where(starts, np.arange(len(g)), 0))
+    return np.arange(len(g)) - first_idx
+
+
+def _ordered_by_product(owner: np.ndarray, position: pd.Series) -> np.ndarray:
+    """Rows with a product (``owner >= 0``) ordered by product, then position, then row."""
+    rows = np.flatnonzero(owner >= 0)
+    if not len(rows):
+        return rows
+    pos = position.to_numpy(dtype="int64", na_value=0)[rows]
+    own = owner[rows]
+    lo = int(pos.min())
+    span = int(pos.max()) - lo + 1
+    if span * (int(own.max()) + 1) < 2 ** 62:
+        return rows[np.argsort(own * span + (pos - lo), kind="stable")]
+    return rows[np.lexsort((pos, own))]
+
+
+class _ProductIds:
+    """Product ids of the products and of the tables that point at them, in one numbering (one
+    hash pass): ``codes[t]`` for each table given, ``first_product[code]`` the first product of an id."""
+
+    def __init__(self, *keys: pa.Array):
+        codes = _codes(pa.concat_arrays(list(keys)))
+        self.codes = np.split(codes, np.cumsum([len(k) for k in keys])[:-1])
+        self.ncode = int(codes.max(initial=-1)) + 1
+        self.first_product = _first_row_per(self.codes[0], self.ncode)
+
+    def product_of(self, table: int) -> np.ndarray:
+        """The product (first one with the id) of every row of table ``table``; -1 when none."""
+        return _through(self.codes[table], self.first_product)
+
+
+class _Layout:
+    """Which product, variant and image every output row shows (source rows; -1: none)."""
+
+    def __init__(self, n_p: int, v_p: np.ndarray, v_pos: pd.Series, i_p: np.ndarray, i_pos: pd.Series):
+        v_rows = _ordered_by_product(v_p, v_pos)
+        i_rows = _ordered_by_product(i_p, i_pos)
+        vp, ip = v_p[v_rows], i_p[i_rows]
+        nv = np.bincount(vp, minlength=n_p)
+        ni = np.bincount(ip, minlength=n_p)
+        nrows = np.maximum(np.maximum(nv, ni), 1)
+        self.product = np.repeat(np.arange(n_p), nrows)         # product of every row
+        n = len(self.product)
+        row_start = np.r_[0, np.cumsum(nrows)[:-1]].astype(np.int64)
+        first = np.zeros(n, dtype=bool)
+        first[row_start] = True
+        self.first = np.where(first, self.product, -1)          # product fields: first row only
+        self.variant = np.full(n, -1, dtype=np.int64)
+        self.variant[row_start[vp] + _rank_in_group(vp)] = v_rows
+        self.image = np.full(n, -1, dtype=np.int64)
+        self.image[row_start[ip] + _rank_in_group(ip)] = i_rows
+        self.n = n
+        self.n_p, self.n_v = n_p, len(v_p)
+        self.v_p = v_p
+        self.first_variant = self.variant[row_start] if n_p else np.zeros(0, dtype=np.int64)
+        # one key per row for the product and variant columns together: a later row's variant
+        # (0..n_v-1), a first row's product (n_v + p), a later row without variant (n_v + n_p + p)
+        self.merged = np.where(first, self.n_v + self.product,
+                               np.where(self.variant >= 0, self.variant, self.n_v + n_p + self.product))
+
+    def merge(self, cells: dict) -> dict:
+        """Product, first-row and variant columns re-keyed on :attr:`merged` (see :class:`_Segmented`),
+        so that neighbouring ones form one run however their levels alternate."""
+        out = {}
+        sizes = (self.n_v, self.n_p, self.n_p)
+        for name, (source, index) in cells.items():
+            if source is None or index is None:
+                out[name] = (source, index)
+            elif index is self.product:
+                out[name] = (_Segmented((_at_level(source, self.v_p), source, source), sizes), self.merged)
+            elif index is self.first:
+                out[name] = (_Segmented((None, source, None), sizes), self.merged)
+            elif index is self.variant:
+                out[name] = (_Segmented((source, _at_level(source, self.first_variant), None), sizes), self.merged)
+            else:
+                out[name] = (source, index)
+        return out
+
+
+class _Segmented:
+    """A column's texts for the three kinds of rows of :attr:`_Layout.merged`: later rows by variant,
+    first rows by product, later rows without a variant by product (None: empty). A part whose
+    cells are all the same text is kept as that text, so it joins its run as a constant."""
+
+    def __init__(self, parts: tuple, sizes: tuple):
+        self.parts = tuple(p if p is None else _uniform(p) for p in parts)
+        self.sizes = sizes
+
+
+def _uniform(arr: pa.Array):
+    """The text of every cell when all cells of a string array (no nulls) are equal, else the array."""
+    if not len(arr):
+        return arr
+    offsets, data = _string_buffers(arr)
+    lengths = np.diff(offsets)
+    width = int(lengths[0])
+    if (lengths != width).any():
+        return arr
+    body = data[int(offsets[0]):int(offsets[-1])].reshape(-1, width) if width else None
+    if width and (body != body[0]).any():
+        return arr
+    return bytes(body[0]).decode("utf-8") if width else ""
+
+
+class _Cells(dict):
+    """Writer columns ({header: (source, index)}) with an optional re-keying of their runs."""
+
+    merge = None
 
 
 def _product_rows(catalog: Catalog, dialect: str, issues: list):
-    """The product CSV as {header: Arrow string array} plus the product index of every row."""
+    """The product CSV as {header: (source, index)} plus the product index of every row."""
     legacy = dialect == "legacy"
-    products = catalog.products.reset_index(drop=True)
+    products, var, img = catalog.products, catalog.variants, catalog.images
     n_p = len(products)
-    var = catalog.variants.reset_index(drop=True)
-    v_p = _index_of(var["product_id"], products["product_id"])
+    pid = _keys(products["product_id"])
+    ids = _ProductIds(pid, _keys(var["product_id"]), _keys(img["product_id"]),
+                      _keys(catalog.product_options["product_id"]))
+    v_p, i_p = ids.product_of(1), ids.product_of(2)
     if (v_p < 0).any():
-        for v in var.loc[v_p < 0, "variant_id"].head(20):
+        vids = _arrow(var["variant_id"])
+        for v in pc.filter(vids, pa.array(v_p < 0)).slice(0, 20).to_pylist():
             _issue(issues, "error", "", None, "", "", "", "variant_without_product",
                    f"variant '{v}' belongs to no product in the catalog; not written")
-        var = var.loc[v_p >= 0].reset_index(drop=True)
-        v_p = v_p[v_p >= 0]
-    v_pos = var["position"].to_numpy(dtype="int64", na_value=0)
-    v_order = np.lexsort((v_pos, v_p))
-    var = var.iloc[v_order].reset_index(drop=True)
-    v_p = v_p[v_order]
-    img = catalog.images.reset_index(drop=True)
-    i_p = _index_of(img["product_id"], products["product_id"])
-    img = img.loc[i_p >= 0].reset_index(drop=True)
-    i_p = i_p[i_p >= 0]
-    i_pos = img["position"].to_numpy(dtype="int64", na_value=0)
-    i_order = np.lexsort((i_pos, i_p))
-    img = img.iloc[i_order].reset_index(drop=True)
-    i_p = i_p[i_order]
+    lay = _Layout(n_p, v_p, var["position"], i_p, img["position"])
+    out: dict[str, tuple] = {}
 
-    def rank_in_group(g: np.ndarray) -> np.ndarray:
-        if not len(g):
-            return g
-        starts = np.r_[True, g[1:] != g[:-1]]
-        first_idx = np.maximum.accumulate(np.where(starts, np.arange(len(g)), 0))
-        return np.arange(len(g)) - first_idx
+    def product_col(key, values=None):
+        out[key] = (_atext(products[key]) if values is None else values, lay.first)
 
-    v_k = rank_in_group(v_p)
-    i_k = rank_in_group(i_p)
-    nv = np.bincount(v_p, minlength=n_p) if len(v_p) else np.zeros(n_p, dtype=int)
-    ni = np.bincount(i_p, minlength=n_p) if len(i_p) else np.zeros(n_p, dtype=int)
-    nrows = np.maximum(np.maximum(nv, ni), 1)
-    p_idx = np.repeat(np.arange(n_p), nrows)
-    n = len(p_idx)
-    row_start = np.r_[0, np.cumsum(nrows)[:-1]] if n_p else np.array([], dtype=int)
-    k = np.arange(n) - np.repeat(row_start, nrows)
-    v_idx = np.full(n, -1)
-    v_idx[row_start[v_p] + v_k] = np.arange(len(var))
-    i_idx = np.full(n, -1)
-    i_idx[row_start[i_p] + i_k] = np.arange(len(img))
-    pm = k == 0
-    vm = v_idx >= 0
-    im = i_idx >= 0
-    allrows = np.ones(n, dtype=bool)
-    out: dict[str, pa.Array] = {}
-    out["handle"] = _take(_atext(products["handle"]), p_idx, allrows)
+    def variant_col(key, column=None, values=None):
+        out[key] = (_atext(var[column or key]) if values is None else values, lay.variant)
+
+    out["handle"] = (_atext(products["handle"]), lay.product)
     for key in ("title", "description_html", "vendor", "product_category", "product_type", "tags",
                 "seo_title", "seo_description", "published", "gift_card"):
-        out[key] = _take(_atext(products[key]), p_idx, pm)
+        product_col(key)
     status = _atext(products["status"])
-    out["status"] = _take(status if legacy else pc.utf8_capitalize(status), p_idx, pm)
-    # options
-    po = catalog.product_options
-    vo = catalog.variant_options
-    has_opt = np.zeros(n_p, dtype=bool)
-    if len(po):
-        pos_ = _index_of(po["product_id"], products["product_id"])
-        has_opt[pos_[pos_ >= 0]] = True
-    v_no_opt = ~has_opt[v_p] if len(v_p) else np.zeros(0, dtype=bool)
-    for kk in (1, 2, 3):
-        pk = po[po["position"] == kk].drop_duplicates("product_id")
-        at = _index_of(products["product_id"], pk["product_id"])
-        names = _take(_atext(pk["name"]), at, at >= 0)
-        links = _take(_atext(pk["linked_to"]), at, at >= 0)
-        if kk == 1:
-            names = pc.if_else(pa.array(has_opt), names, "Title") if n_p else names
-        out[f"option{kk}_name"] = _take(names, p_idx, pm)
-        out[f"option{kk}_linked"] = _take(links, p_idx, pm)
-        vk = vo[vo["position"] == kk].drop_duplicates("variant_id")
-        vat = _index_of(var["variant_id"], vk["variant_id"])
-        vals = _take(_atext(vk["value"]), vat, vat >= 0)
-        if kk == 1 and len(var):
-            vals = pc.if_else(pa.array(v_no_opt), "Default Title", vals)
-        out[f"option{kk}_value"] = _take(vals, v_idx, vm)
-    # variant fields
+    product_col("status", status if legacy else pc.utf8_capitalize(status))
+    _option_columns(catalog, ids, v_p, n_p, lay, out)
     for key in ("sku", "barcode", "inventory_tracker", "fulfillment_service", "tax_code", "price",
                 "compare_at_price", "cost", "requires_shipping", "taxable", "inventory_quantity"):
-        out[key] = _take(_atext(var[key]), v_idx, vm)
-    out["variant_image"] = _take(_atext(var["image_src"]), v_idx, vm)
+        variant_col(key)
+    variant_col("variant_image", "image_src")
     pol = _atext(var["inventory_policy"])
-    out["inventory_policy"] = _take(pol if legacy else pc.utf8_upper(pol), v_idx, vm)
+    variant_col("inventory_policy", values=pol if legacy else pc.utf8_upper(pol))
     unit = _atext(var["weight_unit"])
-    if len(var):
-        w = var["weight"].to_numpy(dtype="float64", na_value=np.nan)
-        u = np.asarray(unit.to_numpy(zero_copy_only=False), dtype=object)
-        factor = np.array([float(_UNIT_GRAMS.get(x or "g", 1)) for x in pd.unique(u)])
-        fac = pd.Series(factor, index=pd.unique(u)).reindex(u).to_numpy()
-        g = pa.array(np.round(w * fac, 9), mask=np.isnan(w))
-        grams = pc.fill_null(pc.cast(g, pa.string()), "")
-    else:
-        grams = pa.array([], type=pa.string())
-    out["grams"] = _take(grams, v_idx, vm)
-    out["weight_unit"] = _take(unit, v_idx, vm)
-    # images
-    out["image_src"] = _take(_atext(img["src"]), i_idx, im)
-    out["image_position"] = _take(_atext(img["position"]), i_idx, im)
-    out["image_alt"] = _take(_atext(img["alt"]), i_idx, im)
+    variant_col("grams", values=_grams_text(var["weight"], unit))
+    variant_col("weight_unit", values=unit)
+    for key, column in (("image_src", "src"), ("image_position", "position"), ("image_alt", "alt")):
+        out[key] = (_atext(img[column]), lay.image)
+    extra_cols, extra_order = _extra_columns(catalog, dialect, pid, lay, out, issues)
 
-    # extras
+    std = LEGACY_HEADER if legacy else CURRENT_HEADER
+    columns = _Cells()
+    columns.merge = lay.merge
+    for h in std:
+        kind = classify(h)
+        columns[h] = out[kind[1]] if kind[0] == "field" else extra_cols.pop(h, (None, None))
+    for _, h in sorted(extra_order):
+        if h in extra_cols:
+            columns[h] = extra_cols.pop(h)
+    return list(columns), columns, lay.product
+
+
+def _option_columns(catalog: Catalog, ids: "_ProductIds", v_p: np.ndarray, n_p: int, lay: _Layout,
+                    out: dict) -> None:
+    """Option names / links (product level) and values (variant level) for positions 1..3."""
+    po, vo, var = catalog.product_options, catalog.variant_options, catalog.variants
+    # product -> its first option row at each position (products sharing an id share the rows)
+    p_code, o_code, ncode = ids.codes[0], ids.codes[3], ids.ncode
+    # a product has options when an option row names it (the first product of that id)
+    has_opt = np.zeros(n_p, dtype=bool)
+    if len(po):
+        named = np.bincount(o_code[o_code >= 0], minlength=ncode) > 0
+        first_p = ids.first_product
+        has_opt[first_p[named & (first_p >= 0)]] = True
+    po_pos = po["position"].to_numpy(dtype="int64", na_value=0)
+    vid = _keys(var["variant_id"])
+    n_v = len(vid)
+    v_codes = _joint_codes(vid, _keys(vo["variant_id"])) if len(vo) else np.zeros(n_v, dtype=np.int64)
+    v_code, vo_code = v_codes[:n_v], v_codes[n_v:]
+    vo_pos = vo["position"].to_numpy(dtype="int64", na_value=0)
+    names_all, links_all, values_all = _atext(po["name"]), _atext(po["linked_to"]), _atext(vo["value"])
+    nvcode = int(v_codes.max(initial=-1)) + 1
+    v_no_opt = ~has_opt[v_p[v_p >= 0]] if len(v_p) else np.zeros(0, dtype=bool)
+    no_opt_of_variant = np.zeros(n_v, dtype=bool)
+    no_opt_of_variant[v_p >= 0] = v_no_opt
+    for k in (1, 2, 3):
+        at = _through(p_code, _first_row_per(np.where(po_pos == k, o_code, -1), ncode))
+        names, links = _at_level(names_all, at), _at_level(links_all, at)
+        if k == 1 and n_p:
+            names = pc.if_else(pa.array(has_opt), names, "Title")
+        out[f"option{k}_name"] = (names, lay.first)
+        out[f"option{k}_linked"] = (links, lay.first)
+        vat = _through(v_code, _first_row_per(np.where(vo_pos == k, vo_code, -1), nvcode))
+        vals = _at_level(values_all, vat)
+        if k == 1 and n_v:
+            vals = pc.if_else(pa.array(no_opt_of_variant), "Default Title", vals)
+        out[f"option{k}_value"] = (vals, lay.variant)
+
+
+def _at_level(values: pa.Array, at: np.ndarray) -> pa.Array:
+    """``values[at]`` as a new array, '' where ``at`` is -1."""
+    if not len(values):
+        return _empty_text(len(at))
+    taken = pc.take(values, pa.array(at, mask=at < 0))
+    return pc.fill_null(taken, "") if taken.null_count else taken
+
+
+def _grams_text(weight: pd.Series, unit: pa.Array) -> pa.Array:
+    """Weights converted to grams as text (9 decimals at most), '' where there is none."""
+    if not len(weight):
+        return pa.array([], type=pa.string())
+    w = weight.to_numpy(dtype="float64", na_value=np.nan)
+    enc = pc.dictionary_encode(unit)
+    factor = np.array([float(_UNIT_GRAMS.get(x or "g", 1)) for x in enc.dictionary.to_pylist()], dtype=np.float64)
+    fac = factor[enc.indices.to_numpy(zero_copy_only=False)] if len(factor) else np.ones(len(w))
+    g = pa.array(np.round(w * fac, 9), mask=np.isnan(w))
+    return pc.fill_null(pc.cast(g, pa.string()), "")
+
+
+def _extra_groups(extra: pd.DataFrame):
+    """Rows of ``extra`` for products, variants and images grouped by (entity, namespace, key), in
+    sorted order, with namespaces of other platforms counted apart: ``(dropped, [(entity, ns, key,
+    rows)])``."""
+    parts = [_encode(_arrow(extra[c])) for c in ("entity", "namespace", "key")]
+    wanted = np.array([v in ("product", "variant", "image") for v in parts[0][1]], dtype=bool)
+    rows = np.flatnonzero(wanted[parts[0][0]] & (parts[0][0] >= 0)) if len(wanted) else np.zeros(0, dtype=np.int64)
+    dicts = [d for _, d in parts]
+    valid = [c[rows] >= 0 for c, _ in parts]
+    codes = [np.maximum(c[rows], 0) for c, _ in parts]
+    ns_other = np.array([str(v).lower() in _OTHER_PLATFORMS for v in dicts[1]], dtype=bool)
+    other = (ns_other[codes[1]] if len(dicts[1]) else np.zeros(len(rows), dtype=bool)) & valid[1]
+    dropped: dict[str, int] = {}
+    counts = np.bincount(codes[1][other], minlength=len(dicts[1]))
+    for j in sorted(np.flatnonzero(counts), key=lambda j: str(dicts[1][j])):
+        dropped[str(dicts[1][j])] = int(counts[j])
+    valid = valid[0] & valid[1] & valid[2]
+    keep = valid & ~other
+    combined = (codes[0] * len(dicts[1]) + codes[1]) * max(len(dicts[2]), 1) + codes[2]
+    combined = np.where(keep, combined, -1)
+    groups = []
+    if keep.any():
+        enc = pc.dictionary_encode(pa.array(combined[keep]))
+        group_keys = enc.dictionary.to_numpy(zero_copy_only=False)
+        dense = enc.indices.to_numpy(zero_copy_only=False)
+        n_k = max(len(dicts[2]), 1)
+        labels = [(dicts[0][c // n_k // len(dicts[1])], dicts[1][c // n_k % len(dicts[1])], dicts[2][c % n_k])
+                  for c in group_keys.tolist()]
+        order = sorted(range(len(labels)), key=lambda g: labels[g])
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        key_rows = rows[keep]
+        r = rank[dense]
+        srt = np.argsort(r.astype(np.uint16) if len(order) < 65536 else r, kind="stable")
+        bounds = np.r_[0, np.cumsum(np.bincount(r, minlength=len(order)))]
+        for g_rank, g in enumerate(order):
+            groups.append((*labels[g], key_rows[srt[bounds[g_rank]:bounds[g_rank + 1]]]))
+    return dropped, groups
+
+
+def _encode(arr: pa.Array) -> tuple[np.ndarray, list]:
+    """Codes (nulls -1) and distinct values of a column, one hash per run of equal neighbours."""
+    heads, run_of = _runs(arr)
+    enc = pc.dictionary_encode(heads)
+    codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return (codes if run_of is None else codes[run_of]), enc.dictionary.to_pylist()
+
+
+def _first_type(types: pa.Array, eids: pa.Array):
+    """The first non-empty type among the first row of each entity (``None`` when there is none)."""
+    cand = pc.indices_nonzero(pc.fill_null(pc.not_equal(types, ""), False)).to_numpy(zero_copy_only=False)
+    for j in cand.tolist():
+        if j == 0 or pc.index(eids, eids[j]).as_py() == j:
+            return types[j].as_py()
+    return None
+
+
+def _extra_columns(catalog: Catalog, dialect: str, pid: pa.Array, lay: _Layout, out: dict, issues: list):
+    """Metafield and platform columns from ``extra``: ({header: (source, index)}, sort keys)."""
     extra = catalog.extra
-    img_key = (img["product_id"].astype(str) + "@" + img["position"].astype(str)) if len(img) \
-        else pd.Series([], dtype=object)
-    extra_cols: dict[str, pa.Array] = {}
+    extra_cols: dict[str, tuple] = {}
     extra_order: list[tuple] = []
     dropped: dict[str, int] = {}
-    blank = pa.array(np.full(n, "", dtype=object), type=pa.string())
     if len(extra):
-        ex = extra[extra["entity"].isin(["product", "variant", "image"])]
-        ex_ns = ex["namespace"].astype(str)
-        other = ex_ns.str.lower().isin(_OTHER_PLATFORMS)
-        for ns, cnt in ex_ns[other].value_counts().sort_index().items():
-            dropped[ns] = int(cnt)
-        ex = ex[~other]
-        for (entity, ns, key), g in ex.groupby(["entity", "namespace", "key"], sort=True):
-            g = g.drop_duplicates("entity_id")
-            type_ = next((t for t in g["type"] if t is not None and t is not pd.NA and t == t and t), None)
-            gvals = _atext(g["value"])
+        dropped, groups = _extra_groups(extra)
+        ids = {}
+
+        def ids_of(entity):
+            if entity not in ids:
+                if entity == "product":
+                    ids[entity] = pid
+                elif entity == "variant":
+                    ids[entity] = _keys(catalog.variants["variant_id"])
+                else:
+                    img = catalog.images
+                    pos = pc.fill_null(pc.cast(_arrow(img["position"]), pa.string()), "<NA>")
+                    ids[entity] = pc.binary_join_element_wise(_keys(img["product_id"]), pos, "@")
+            return ids[entity]
+
+        eid_all, val_all, type_all = _arrow(extra["entity_id"]), _arrow(extra["value"]), _arrow(extra["type"])
+        for entity, ns, key, rows in groups:
+            take = pa.array(rows)
+            eids = _keys_of(pc.take(eid_all, take))
+            gvals = _text_of(pc.take(val_all, take))
+            at = _positions(ids_of(entity), eids)
             if entity == "variant" and ns == NAME and key in ("row_image_position", "row_image_alt_text"):
                 target = "image_position" if key == "row_image_position" else "image_alt"
-                at = _index_of(var["variant_id"], g["entity_id"])
-                col = _take(_take(gvals, at, at >= 0), v_idx, vm & ~im)
-                out[target] = pc.if_else(pc.equal(out[target], ""), col, out[target])
+                idx = np.where(lay.image >= 0, -1, _through(lay.variant, at))
+                col = _materialise((gvals, idx))
+                cur = _materialise(out[target])
+                out[target] = (pc.if_else(pc.equal(cur, ""), col, cur), None)
                 continue
+            type_ = _first_type(pc.take(type_all, take), eids)
             level = "variant" if entity in ("variant", "image") else "product"
             header = extra_header(level, ns, key, type_, dialect)
             if header is None:
-                dropped[f"{ns}.{key}"] = dropped.get(f"{ns}.{key}", 0) + len(g)
+                dropped[f"{ns}.{key}"] = dropped.get(f"{ns}.{key}", 0) + pc.count_distinct(eids).as_py()
                 continue
             if entity == "product":
-                at = _index_of(products["product_id"], g["entity_id"])
-                filled = _take(_take(gvals, at, at >= 0), p_idx, pm)
+                filled = (_at_level(gvals, at), lay.first)
             elif entity == "variant":
-                at = _index_of(var["variant_id"], g["entity_id"])
-                filled = _take(_take(gvals, at, at >= 0), v_idx, vm)
+                filled = (_at_level(gvals, at), lay.variant)
             else:
-                at = _index_of(img_key, g["entity_id"])
-                filled = _take(_take(gvals, at, at >= 0), i_idx, im & ~vm)
+                filled = (gvals, np.where(lay.variant >= 0, -1, _through(lay.image, at)))
             if header in extra_cols:
-                prev = extra_cols[header]
-                extra_cols[header] = pc.if_else(pc.equal(filled, ""), prev, filled)
+                prev, new = _materialise(extra_cols[header]), _materialise(filled)
+                extra_cols[header] = (pc.if_else(pc.equal(new, ""), prev, new), None)
             else:
                 extra_cols[header] = filled
                 extra_order.append(_extra_sort_key(level, ns, key, header))
     for what, cnt in dropped.items():
         _issue(issues, "warning", "", None, what, "", "", "extra_not_written",
                f"{cnt} value(s) of '{what}' have no Shopify column and were not written")
+    return extra_cols, extra_order
 
-    std = LEGACY_HEADER if legacy else CURRENT_HEADER
-    columns: dict[str, pa.Array] = {}
-    for h in std:
-        kind = classify(h)
-        columns[h] = out[kind[1]] if kind[0] == "field" else extra_cols.pop(h, blank)
-    for _, h in sorted(extra_order):
-        if h in extra_cols:
-            columns[h] = extra_cols.pop(h)
-    _TAKE_CACHE.clear()
-    return list(columns), columns, p_idx
+
+def _keys_of(arr: pa.Array) -> pa.Array:
+    return arr if pa.types.is_string(arr.type) else pc.cast(arr, pa.string())
+
+
+def _materialise(cells: tuple, n: int | None = None) -> pa.Array:
+    """A (source, index) column as its cells ('' where the index is -1; index None: the source itself)."""
+    source, index = cells
+    if index is None:
+        return source
+    if source is None:
+        return _empty_text(n)
+    return _at_level(source, index)
 
 
 def _extra_sort_key(level, ns, key, header):
@@ -1128,107 +1399,303 @@ def _customer_rows(catalog: Catalog) -> pd.DataFrame:
 
 
 _TRIGGER_BYTES = np.frombuffer(b"=+-@\t\r", dtype=np.uint8)
+_CSV_SPECIAL = b',"\n\r'
+#: output rows assembled per block (keeps every text array far below Arrow's 2 GB offsets)
+_BLOCK_ROWS = 1 << 17
 
 
 def _formula_candidates(arr: pa.Array) -> np.ndarray:
     """Positions of the cells whose first byte is a formula trigger (``= + - @`` TAB CR): a numpy
     look at the first byte of every cell, no per-cell Python."""
-    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     if not len(arr):
         return np.zeros(0, dtype=np.int64)
-    if arr.null_count:
-        arr = pc.fill_null(arr, "")
     offsets, data = _string_buffers(arr)
     starts = offsets[:-1].astype(np.int64)
     nonempty = offsets[1:] > offsets[:-1]
-    if not nonempty.any():
-        return np.zeros(0, dtype=np.int64)
     first = np.zeros(len(arr), dtype=np.uint8)
     first[nonempty] = data[starts[nonempty]]
     return np.flatnonzero(nonempty & np.isin(first, _TRIGGER_BYTES))
 
 
-def _neutralise(columns: dict[str, pa.Array]) -> tuple[dict[str, pa.Array], list[tuple[int, str, str]]]:
-    """Prefix formula-like cells with ``'`` (safeio.is_formula decides); also (row, column, old value).
+def _string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, data bytes) of a string array without nulls (zero-copy views)."""
+    _, obuf, dbuf = arr.buffers()
+    offsets = np.frombuffer(obuf, dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1] if obuf is not None \
+        else np.zeros(1, dtype=np.int32)
+    data = np.frombuffer(dbuf, dtype=np.uint8) if dbuf is not None else np.zeros(0, dtype=np.uint8)
+    return offsets, data
 
-    Candidates are found column-wise (first byte); only those few go through ``safeio.is_formula``.
-    """
-    changed = []
-    out = {}
-    for name, arr in columns.items():
-        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-            arr = pc.fill_null(pc.cast(arr, pa.string()), "")
-        cand = _formula_candidates(arr)
-        hits = []
-        if len(cand):
-            vals = pc.take(arr, pa.array(cand, type=pa.int64())).to_pylist()
-            hits = [(int(i), v) for i, v in zip(cand, vals) if safeio.is_formula(v)]
+
+def _rows_needing_quotes(arr: pa.Array) -> np.ndarray:
+    """Sorted positions of the cells holding a comma, a quote or a line break (one numpy pass)."""
+    offsets, data = _string_buffers(arr)
+    if not len(arr) or offsets[-1] == offsets[0]:
+        return np.zeros(0, dtype=np.int64)
+    region = data[int(offsets[0]):int(offsets[-1])]
+    cand = np.flatnonzero(region <= 44)           # all four specials are bytes <= ','
+    c = region[cand]
+    hit = cand[(c == 44) | (c == 34) | (c == 10) | (c == 13)] + int(offsets[0])
+    if not len(hit):
+        return np.zeros(0, dtype=np.int64)
+    rows = np.searchsorted(offsets, hit, side="right") - 1
+    return rows[np.r_[True, rows[1:] != rows[:-1]]]
+
+
+def _replace_at(arr: pa.Array, rows: np.ndarray, values: pa.Array) -> pa.Array:
+    mask = np.zeros(len(arr), dtype=bool)
+    mask[rows] = True
+    return pc.replace_with_mask(arr, pa.array(mask), values.cast(arr.type))
+
+
+def _csv_cells(arr: pa.Array) -> tuple[pa.Array, np.ndarray, list]:
+    """Formula-like cells prefixed with ``'`` (safeio.is_formula decides), then cells holding a comma,
+    quote or line break quoted; also the positions and old values of the neutralised cells."""
+    if not pa.types.is_string(arr.type):
+        arr = pc.cast(arr, pa.string())
+    if arr.null_count:
+        arr = pc.fill_null(arr, "")
+    changed = np.zeros(0, dtype=np.int64)
+    old: list = []
+    cand = _formula_candidates(arr)
+    if len(cand):
+        vals = pc.take(arr, pa.array(cand, type=pa.int64())).to_pylist()
+        hits = [(int(i), v) for i, v in zip(cand, vals) if safeio.is_formula(v)]
         if hits:
-            arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-            mask = np.zeros(len(arr), dtype=bool)
-            mask[[i for i, _ in hits]] = True
-            repl = pa.array(["'" + v for _, v in hits], type=arr.type)
-            arr = pc.replace_with_mask(arr, pa.array(mask), repl)
-            changed += [(i, name, v) for i, v in hits]
-        out[name] = arr
-    return out, changed
+            changed = np.array([i for i, _ in hits], dtype=np.int64)
+            old = [v for _, v in hits]
+            arr = _replace_at(arr, changed, pa.array(["'" + v for v in old], type=pa.string()))
+    rows = _rows_needing_quotes(arr)
+    if len(rows):
+        cells = pc.take(arr, pa.array(rows, type=pa.int64()))
+        arr = _replace_at(arr, rows, pc.binary_join_element_wise('"', pc.replace_substring(cells, '"', '""'), '"', ""))
+    return arr, changed, old
 
 
-def _joined_bytes(arr: pa.Array) -> memoryview:
-    """The bytes of all strings of ``arr`` one after another (zero-copy view of its data buffer)."""
-    arr = pc.cast(arr, pa.large_string())
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    _, offsets_buf, data = arr.buffers()
-    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[arr.offset: arr.offset + len(arr) + 1]
-    if data is None or not len(offsets):
-        return memoryview(b"")
-    return memoryview(data)[int(offsets[0]):int(offsets[-1])]
+def _as_cells(columns, n: int) -> dict:
+    """Writer columns as {header: (source, index)}: a DataFrame's columns become their own sources."""
+    if not isinstance(columns, pd.DataFrame):
+        return columns
+    return {c: (pc.fill_null(pa.array(columns[c].astype(object), type=pa.string(), from_pandas=True), ""), None)
+            for c in columns.columns}
+
+
+def _guarded(cells: dict) -> tuple[dict, list]:
+    """Every column's source formula-guarded and CSV-quoted (each source once); also, per column in
+    order, the source positions and old values of the neutralised cells."""
+    done: dict[int, tuple] = {}
+    safe: dict[str, tuple] = {}
+    changed: list[tuple] = []
+    for name, (source, index) in cells.items():
+        if source is None or not _has_text(source) or (index is not None and not (index >= 0).any()):
+            safe[name] = (None, None)          # an empty column: written as a constant
+            continue
+        if id(source) not in done:
+            done[id(source)] = (source, *_csv_cells(source))
+        _, text, pos, old = done[id(source)]
+        safe[name] = (text, index)
+        if len(pos):
+            changed.append((name, pos, old))
+    return safe, changed
+
+
+def _has_text(arr: pa.Array) -> bool:
+    """Whether any cell of a string array has a character (nulls and '' have none)."""
+    if not pa.types.is_string(arr.type):
+        return bool(len(arr)) and arr.null_count < len(arr)
+    offsets, _ = _string_buffers(arr)
+    return bool(len(arr)) and offsets[-1] > offsets[0]
+
+
+def _changed_rows(index, pos: np.ndarray, old: list) -> list[tuple[int, str]]:
+    """(output row, old value) of the rows showing one of the changed source positions."""
+    old_at = dict(zip(pos.tolist(), old))
+    if index is None:
+        return [(int(p), old_at[int(p)]) for p in pos]
+    rows = np.flatnonzero(np.isin(index, pos))
+    return [(int(r), old_at[int(index[r])]) for r in rows]
+
+
+def _cell(cells: tuple, row: int) -> str:
+    source, index = cells
+    if source is None:
+        return ""
+    j = row if index is None else int(index[row])
+    return source[j].as_py() if j >= 0 else ""
+
+
+class _Lines:
+    """The CSV lines of a file's rows, built per block of rows with one ``take``.
+
+    Neighbouring columns with the same index are joined into one text per source row (a run),
+    each but the last ending with its comma; a run's empty text and the line end are put after all
+    runs in one array. A block of lines is then a single ``take`` of each row's runs in order,
+    whose data buffer is the CSV text itself.
+    """
+
+    def __init__(self, cells: dict, n: int):
+        groups: list[list] = []          # [index or None (only empty columns so far), members]
+        for source, index in cells.values():
+            if source is not None and index is None:
+                index = _IDENTITY
+            if source is None:
+                if not groups:
+                    groups.append([None, []])
+                groups[-1][1].append(None)
+            elif groups and (groups[-1][0] is index or groups[-1][0] is None):
+                groups[-1][0] = index
+                groups[-1][1].append(source)
+            else:
+                groups.append([index, [source]])
+        texts, blanks = [], []
+        self.runs = []                   # (start in the joined array or None, index, its empty text)
+        start = 0
+        for i, (index, members) in enumerate(groups):
+            last = i == len(groups) - 1
+            blanks.append("," * (len(members) - 1) + ("" if last else ","))
+            if index is None:
+                self.runs.append((None, None, i))
+                continue
+            if any(isinstance(m, _Segmented) for m in members):
+                pieces = _join_segments(members, trailing_comma=not last)
+            else:
+                pieces = [_join_run(members, trailing_comma=not last)]
+            self.runs.append((start, index, i))
+            texts += pieces
+            start += sum(len(t) for t in pieces)
+        blanks.append(EOL)
+        self.runs.append((None, None, len(groups)))
+        texts.append(pa.array(blanks, type=pa.string()))
+        self.runs = [(st, index, start + k) for st, index, k in self.runs]
+        self.text = pa.concat_arrays(texts)
+
+    def block(self, a: int, b: int) -> tuple[pa.Array, np.ndarray]:
+        """The lines of output rows a..b-1 as one string array of their runs, and the byte offset
+        of every line (and of the end) in that array's data."""
+        flat = np.empty((b - a, len(self.runs)), dtype=np.int32)
+        for j, (start, index, blank) in enumerate(self.runs):
+            if start is None:
+                flat[:, j] = blank
+            elif index is _IDENTITY:
+                flat[:, j] = np.arange(start + a, start + b)
+            else:
+                idx = index[a:b]
+                flat[:, j] = np.where(idx < 0, blank, idx + start)
+        out = pc.take(self.text, pa.array(flat.reshape(-1)))
+        offsets, _ = _string_buffers(out)
+        return out, offsets[::len(self.runs)]
+
+
+def _join_run(members: list, *, trailing_comma: bool) -> pa.Array:
+    """The cells of a run joined with commas (``None``: an empty column), neighbouring constants
+    merged into one, optionally with the comma that follows the run."""
+    items: list = []
+    for i, m in enumerate(members):
+        sep = "," if i else ""
+        if m is None:
+            m = ""
+        if isinstance(m, str) and items and isinstance(items[-1], str):
+            items[-1] += sep + m
+        elif isinstance(m, str):
+            items.append(sep + m)
+        elif sep and items and isinstance(items[-1], str):
+            items[-1] += sep
+            items.append(m)
+        elif sep:
+            items += [sep, m]
+        else:
+            items.append(m)
+    if trailing_comma:
+        if isinstance(items[-1], str):
+            items[-1] += ","
+        else:
+            items.append(",")
+    if len(items) == 1:
+        return items[0]
+    return pc.binary_join_element_wise(*[pa.scalar(x) if isinstance(x, str) else x for x in items], "")
+
+
+def _join_segments(members: list, *, trailing_comma: bool) -> list[pa.Array]:
+    """A run of :class:`_Segmented` columns: each kind of row joined apart (texts to put one after
+    the other)."""
+    sizes = next(m.sizes for m in members if m is not None)
+    texts = []
+    for k, size in enumerate(sizes):
+        text = _join_run([None if m is None else m.parts[k] for m in members], trailing_comma=trailing_comma)
+        texts.append(_repeat(text, size) if isinstance(text, str) else text)
+    return texts
+
+
+def _repeat(text: str, n: int) -> pa.Array:
+    """``n`` times the same string (built from buffers)."""
+    data = text.encode("utf-8")
+    offsets = np.arange(n + 1, dtype=np.int32) * len(data)
+    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data * n)])
+
+
+_IDENTITY = object()   # index of a column whose source already has one value per output row
 
 
 def _write_split(out_dir: Path, stem: str, header: list[str], columns, group_of_row,
                  issues: list, *, product_col: str | None = "auto") -> list[Path]:
     """Neutralise formulas, then write ``stem.csv`` (and ``stem-2.csv``...) under 15 MB, groups kept whole."""
-    if isinstance(columns, pd.DataFrame):
-        columns = {c: pc.fill_null(pa.array(columns[c].astype(object), type=pa.string(), from_pandas=True), "")
-                   for c in columns.columns}
-    safe, changed = _neutralise(columns)
-    hcol = None
-    if product_col == "auto":
-        hcol = "URL handle" if "URL handle" in columns else "Handle"
-    for row, col, old in changed:
-        _issue(issues, "warning", f"{stem}.csv", None, col,
-               columns[hcol][row].as_py() if hcol else "", "", "formula_neutralised",
-               f"the cell started like a spreadsheet formula ({old[:40]!r}); a ' was put in front",
-               "Shopify has no rule for formula-like text; check the value after import")
-    lines = csv_lines(pa.table(safe))
-    head = header_line(header)
-    sizes = pc.add(pc.binary_length(pc.cast(lines, pa.binary())), len(EOL)).to_numpy(zero_copy_only=False)
     groups = np.asarray(group_of_row)
-    # group sizes in row order (rows of a group are consecutive)
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]]) if len(groups) else np.array([], dtype=int)
-    gsize = np.add.reduceat(sizes, starts) if len(starts) else np.array([])
-    budget = MAX_FILE_BYTES - len(head.encode("utf-8")) - len(EOL)
-    parts: list[tuple[int, int]] = []
-    cur_start, cur_size = 0, 0
-    for s, size in zip(starts.tolist(), gsize.tolist()):
-        if cur_size and cur_size + size > budget:
-            parts.append((cur_start, s))
-            cur_start, cur_size = s, 0
-        cur_size += size
-        if size > budget:
-            _issue(issues, "error", f"{stem}.csv", None, "", "", "", "product_too_large_for_file",
-                   "one product's rows alone exceed 15 MB; Shopify will refuse that file")
-    parts.append((cur_start, len(groups)))
+    n = len(groups)
+    cells = _as_cells(columns, n)
+    safe, changed = _guarded(cells)
+    if getattr(cells, "merge", None) is not None:
+        safe = cells.merge(safe)
+    hcol = ("URL handle" if "URL handle" in cells else "Handle") if product_col == "auto" else None
+    for col, pos, old in changed:
+        for row, value in _changed_rows(cells[col][1], pos, old):
+            _issue(issues, "warning", f"{stem}.csv", None, col, _cell(cells[hcol], row) if hcol else "", "",
+                   "formula_neutralised",
+                   f"the cell started like a spreadsheet formula ({value[:40]!r}); a ' was put in front",
+                   "Shopify has no rule for formula-like text; check the value after import")
+    lines = _Lines(safe, n)
+    blocks = [lines.block(a, min(a + _BLOCK_ROWS, n)) for a in range(0, n, _BLOCK_ROWS)]
+    sizes = np.concatenate([np.diff(offsets) for _, offsets in blocks]) if blocks else np.zeros(0, dtype=np.int64)
+    head = (header_line(header) + EOL).encode("utf-8")
+    parts = _file_parts(stem, groups, sizes, MAX_FILE_BYTES - len(head), issues)
     written = []
-    for n, (a, b) in enumerate(parts, start=1):
-        path = out_dir / (f"{stem}.csv" if n == 1 else f"{stem}-{n}.csv")
+    for k, (a, b) in enumerate(parts, start=1):
+        path = out_dir / (f"{stem}.csv" if k == 1 else f"{stem}-{k}.csv")
         with safeio.atomic_write(path, "wb") as fh:
-            fh.write((head + EOL).encode("utf-8"))
-            if b > a:
-                fh.write(_joined_bytes(pc.binary_join_element_wise(lines.slice(a, b - a), EOL, "")))
+            fh.write(head)
+            for view in _byte_ranges(blocks, a, b):
+                fh.write(view)
         written.append(path)
     return written
+
+
+def _file_parts(stem: str, groups: np.ndarray, sizes: np.ndarray, budget: int, issues: list) -> list[tuple[int, int]]:
+    """Row ranges of the files: groups (consecutive rows) kept whole, each file taking as many
+    groups as fit in ``budget`` bytes (at least one)."""
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]]) if len(groups) else np.array([], dtype=int)
+    gsize = np.add.reduceat(sizes, starts) if len(starts) else np.array([], dtype=np.int64)
+    for _ in range(int((gsize > budget).sum())):
+        _issue(issues, "error", f"{stem}.csv", None, "", "", "", "product_too_large_for_file",
+               "one product's rows alone exceed 15 MB; Shopify will refuse that file")
+    ends = np.cumsum(gsize)
+    parts: list[tuple[int, int]] = []
+    g = 0
+    while g < len(starts):
+        before = int(ends[g - 1]) if g else 0
+        nxt = max(int(np.searchsorted(ends, before + budget, side="right")), g + 1)
+        parts.append((int(starts[g]), int(starts[nxt]) if nxt < len(starts) else len(groups)))
+        g = nxt
+    return parts or [(0, len(groups))]
+
+
+def _byte_ranges(blocks: list, a: int, b: int):
+    """Zero-copy views of the bytes of rows a..b-1 across the blocks."""
+    start = 0
+    for text, offsets in blocks:
+        stop = start + len(offsets) - 1
+        lo, hi = max(a, start), min(b, stop)
+        if lo < hi:
+            data = _string_buffers(text)[1]
+            yield memoryview(data)[int(offsets[lo - start]):int(offsets[hi - start])]
+        start = stop
 
 
 def write_redirects(rows, path) -> Path:
@@ -1289,19 +1756,31 @@ def _issue_block(n: int, severity: str, product, check: str, detail, column="", 
 
 def _dup_mask(codes: np.ndarray) -> np.ndarray:
     """True for every occurrence of a code after its first (``pandas.duplicated(keep="first")``)."""
-    mask = np.ones(len(codes), dtype=bool)
-    if len(codes):
-        _, first = np.unique(codes, return_index=True)
-        mask[first] = False
-    return mask
+    if not len(codes):
+        return np.zeros(0, dtype=bool)
+    lo, hi = int(codes.min()), int(codes.max())
+    if lo >= 0 and hi < 4 * len(codes) + 1024:      # small codes: a table of first positions, no hashing
+        return _first_row_per(codes, hi + 1)[codes] != np.arange(len(codes))
+    dense = pc.dictionary_encode(pa.array(codes)).indices.to_numpy(zero_copy_only=False)
+    return ~_first_appearances(dense)
+
+
+def _first_appearances(dense: np.ndarray) -> np.ndarray:
+    """True where a code appears for the first time, for codes numbered in order of first appearance."""
+    if not len(dense):
+        return np.zeros(0, dtype=bool)
+    seen = np.maximum.accumulate(dense)
+    return np.r_[True, dense[1:] > seen[:-1]]
 
 
 def _codes(arr: pa.Array) -> np.ndarray:
-    """Integer codes of a string array (equal strings, equal codes)."""
-    enc = pc.dictionary_encode(arr)
-    if isinstance(enc, pa.ChunkedArray):
-        enc = enc.combine_chunks()
-    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    """Integer codes of a string array in order of first appearance (equal strings, equal codes;
+    nulls -1), hashing one value per run of equal neighbours."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    heads, run_of = _runs(arr)
+    codes = pc.fill_null(pc.dictionary_encode(heads).indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes if run_of is None else codes[run_of]
 
 
 def _sized(values: pa.Array, limit: int) -> pa.Array:
@@ -1383,7 +1862,7 @@ def validate(catalog: Catalog) -> pd.DataFrame:
     add(i, "error", take(handles, i), "title_too_long",
         pc.binary_join_element_wise("the title has ", pc.cast(take(t_len, i), pa.string()),
                                     " characters; Shopify allows 255", ""), "title")
-    dup = _dup_mask(_codes(pc.utf8_lower(handles))) & ~empty_h.to_numpy(zero_copy_only=False)
+    dup = ~_first_appearances(_codes(pc.utf8_lower(handles))) & ~empty_h.to_numpy(zero_copy_only=False)
     i = np.flatnonzero(dup)
     add(i, "error", h_np[i], "duplicate_handle", "two products share this handle; Shopify would merge or skip them",
         "handle")
@@ -1416,10 +1895,15 @@ def validate(catalog: Catalog) -> pd.DataFrame:
         return np.where(at >= 0, h_np[np.maximum(at, 0)] if n_p else k, k).astype(object)
 
     po = catalog.product_options
+    # product ids of the products, options and variants in one numbering (one hash pass)
+    po_pid, v_pid = _atext(po["product_id"]), _atext(V["product_id"])
+    p_codes, po_codes, v_pid_codes = np.split(_codes(pa.concat_arrays([pids, po_pid, v_pid])),
+                                              [n_p, n_p + len(po_pid)])
     if len(po):
-        pid_c, cnt = np.unique(_np_text(_atext(po["product_id"])).astype(str), return_counts=True)
-        many = cnt > MAX_OPTIONS
-        if many.any():
+        many = _too_many(po_codes, MAX_OPTIONS)
+        if many:
+            pid_c, cnt = np.unique(_np_text(po_pid).astype(str), return_counts=True)
+            many = cnt > MAX_OPTIONS
             ids = pd.Series(pid_c[many], dtype=object)
             add(np.flatnonzero(many), "error", handle_of(ids), "too_many_options",
                 np.array([f"{c} options; Shopify allows {MAX_OPTIONS}" for c in cnt[many]], dtype=object))
@@ -1428,14 +1912,16 @@ def validate(catalog: Catalog) -> pd.DataFrame:
             add(i, "error", handle_of(po["product_id"].iloc[i]), "option_name_too_long",
                 "an option name is over 255 characters")
     if len(V):
-        v_pid = _atext(V["product_id"])
-        pid_c, cnt = np.unique(_np_text(v_pid).astype(str), return_counts=True)
-        many = cnt > MAX_VARIANTS
-        if many.any():
+        many = _too_many(v_pid_codes, MAX_VARIANTS)
+        if many:
+            pid_c, cnt = np.unique(_np_text(v_pid).astype(str), return_counts=True)
+            many = cnt > MAX_VARIANTS
             ids = pd.Series(pid_c[many], dtype=object)
             add(np.flatnonzero(many), "error", handle_of(ids), "too_many_variants",
                 np.array([f"{c} variants; Shopify allows {MAX_VARIANTS}" for c in cnt[many]], dtype=object))
-        no_var = pc.unique(pc.filter(pids, pc.invert(pc.is_in(pids, value_set=v_pid))))
+        has_var = np.zeros(int(p_codes.max(initial=-1)) + 1, dtype=bool)
+        has_var[v_pid_codes[(v_pid_codes >= 0) & (v_pid_codes < len(has_var))]] = True
+        no_var = pc.unique(pc.filter(pids, pa.array(~has_var[p_codes])))
         no_var = pc.take(no_var, pc.sort_indices(no_var))
         if len(no_var):
             ids = pd.Series(_np_text(no_var), dtype=object)
@@ -1448,7 +1934,7 @@ def validate(catalog: Catalog) -> pd.DataFrame:
         vo = catalog.variant_options
         if len(vo):
             combo_id, combo = _combinations(V["variant_id"], vo)
-            key = _codes(v_pid) * (int(combo_id.max(initial=0)) + 1) + combo_id
+            key = v_pid_codes * (int(combo_id.max(initial=0)) + 1) + combo_id
             i = np.flatnonzero(_dup_mask(key))
             if len(i):
                 add(i, "error", handle_of(V["product_id"].iloc[i]), "duplicate_combination",
@@ -1462,8 +1948,7 @@ def validate(catalog: Catalog) -> pd.DataFrame:
     images = catalog.images
     if len(images):
         src = _atext(images["src"])
-        bad = pc.invert(pc.match_substring_regex(pc.utf8_trim_whitespace(src), _URL_RE2, ignore_case=True))
-        i = sel(bad)
+        i = np.flatnonzero(~_absolute_urls(src))
         if len(i):
             p_at = _index_of(images["product_id"].iloc[i], P["product_id"])
             handle = handle_of(images["product_id"].iloc[i])
@@ -1476,9 +1961,8 @@ def validate(catalog: Catalog) -> pd.DataFrame:
                                           whats="images", hint=hint))
     if len(V):
         vsrc = _atext(V["image_src"])
-        bad = pc.and_(pc.not_equal(vsrc, ""),
-                      pc.invert(pc.match_substring_regex(pc.utf8_trim_whitespace(vsrc), _URL_RE2, ignore_case=True)))
-        i = sel(bad)
+        offsets = _string_buffers(vsrc)[0]
+        i = np.flatnonzero((offsets[1:] > offsets[:-1]) & ~_absolute_urls(vsrc))
         if len(i):
             handle = handle_of(V["product_id"].iloc[i])
             p_at = _index_of(V["product_id"].iloc[i], P["product_id"])
@@ -1494,17 +1978,73 @@ def validate(catalog: Catalog) -> pd.DataFrame:
     return out.astype({"line": "Int64"})
 
 
+def _absolute_urls(arr: pa.Array) -> np.ndarray:
+    """Which cells (trimmed) are absolute http(s) URLs (:data:`_URL_RE2`), as a numpy mask.
+
+    Cells of printable ASCII only (no spaces) are checked with a few numpy passes: scheme bytes,
+    then a walk over the host part only (first ``/``, a dot with a character on each side); the
+    rest (spaces, other characters) go through the regex.
+    """
+    if arr.null_count:
+        arr = pc.fill_null(arr, "")
+    n = len(arr)
+    ok = np.zeros(n, dtype=bool)
+    if not n:
+        return ok
+    offsets, data = _string_buffers(arr)
+    starts, ends = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    region = data[lo:hi]
+    odd = np.flatnonzero((region - np.uint8(0x21)) > np.uint8(0x7e - 0x21))     # not printable ASCII
+    other = np.zeros(n, dtype=bool)
+    if len(odd):
+        other[np.searchsorted(offsets, odd + lo, side="right") - 1] = True
+    https = pc.starts_with(arr, "https://").to_numpy(zero_copy_only=False)
+    http = pc.starts_with(arr, "http://").to_numpy(zero_copy_only=False)
+    plen = np.where(https, 8, np.where(http, 7, 0))
+    first = np.zeros(n, dtype=np.uint8)
+    filled = ends > starts
+    first[filled] = data[starts[filled]]
+    other |= (plen == 0) & ((first | 32) == ord("h"))   # other spellings of the scheme: the regex decides
+    plain = ~other & (ends - starts >= 10)          # "http://a.b" is the shortest match
+    rows = np.flatnonzero(plain & (plen > 0))
+    if len(rows):
+        ok[rows] = _host_has_inner_dot(data, starts[rows] + plen[rows], ends[rows])
+    if other.any():
+        idx = pa.array(np.flatnonzero(other))
+        text = pc.utf8_trim_whitespace(pc.take(arr, idx))
+        ok[idx.to_numpy()] = pc.match_substring_regex(text, _URL_RE2, ignore_case=True).to_numpy(zero_copy_only=False)
+    return ok
+
+
+def _host_has_inner_dot(data: np.ndarray, host: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """For hosts starting at byte ``host`` (ascending; ending at the next ``/`` or ``ends``): whether a
+    dot has at least one host character before and after it.
+
+    Searches zero-copy views of the data that start at each host (a view runs on into the next
+    cell; a match past the cell's end counts as none).
+    """
+    def view(first: np.ndarray) -> pa.Array:
+        offsets = np.append(first, max(int(ends[-1]), int(first[-1]))).astype(np.int32)
+        return pa.Array.from_buffers(pa.binary(), len(first), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+
+    room = ends - host
+    slash = pc.find_substring(view(host), "/").to_numpy(zero_copy_only=False)
+    host_len = np.where((slash < 0) | (slash > room), room, slash)
+    dot = pc.find_substring(view(host + 1), ".").to_numpy(zero_copy_only=False)   # first dot after 1 char
+    return (dot >= 0) & (dot + 1 <= host_len - 2)
+
+
 def _combinations(variant_ids: pd.Series, vo: pd.DataFrame):
     """Per variant (rows of ``variant_ids``): an integer id of its option values in position order (equal
     values, equal id; none -> one id of its own), and a function giving the values of row j as text."""
     n = len(variant_ids)
-    vid = pa.concat_arrays([_atext(variant_ids), _atext(vo["variant_id"])])
-    codes = _codes(vid)
+    codes = _joint_codes(_atext(variant_ids), _atext(vo["variant_id"]))
     v_code, o_code = codes[:n], codes[n:]
     val = _atext(vo["value"])
     val_code = _codes(val)
     pos = vo["position"].to_numpy(dtype="int64", na_value=np.iinfo(np.int64).max)
-    order = np.lexsort((np.arange(len(o_code)), pos, o_code))
+    order = _order_by(o_code, pos)
     oc = o_code[order]
     start = np.r_[True, oc[1:] != oc[:-1]] if len(oc) else np.zeros(0, dtype=bool)
     rank = np.arange(len(oc)) - np.maximum.accumulate(np.where(start, np.arange(len(oc)), 0))
@@ -1520,16 +2060,58 @@ def _combinations(variant_ids: pd.Series, vo: pd.DataFrame):
         flat = np.zeros(n, dtype=np.int64)
         for k in range(val_of.shape[1]):
             flat = flat * base + (val_of[:, k] + 1)
-        _, combo_id = np.unique(flat, return_inverse=True)
+        combo_id = pc.dictionary_encode(pa.array(flat)).indices.to_numpy(zero_copy_only=False)
     else:
         _, combo_id = np.unique(val_of, axis=0, return_inverse=True)
     combo_id = np.asarray(combo_id).reshape(-1).astype(np.int64)
-    dict_vals = pc.unique(val)  # dictionary_encode order = first-appearance order = unique() order
+    dict_vals: list = []  # dictionary_encode order = first-appearance order = unique() order
 
     def text(j: int) -> str:
-        return " / ".join(str(dict_vals[int(c)].as_py()) for c in val_of[j] if c >= 0)
+        if not dict_vals:
+            dict_vals.append(pc.unique(val))
+        return " / ".join(str(dict_vals[0][int(c)].as_py()) for c in val_of[j] if c >= 0)
 
     return combo_id, text
+
+
+def _order_by(major: np.ndarray, minor: np.ndarray) -> np.ndarray:
+    """Stable order by ``major`` then ``minor`` (``np.lexsort((minor, major))``), one sort on a
+    combined key when it fits in 63 bits."""
+    if not len(major):
+        return np.zeros(0, dtype=np.int64)
+    lo, span = int(minor.min()), int(minor.max()) - int(minor.min()) + 1
+    if int(major.min()) >= 0 and span * (int(major.max()) + 1) < 2 ** 62:
+        return np.argsort(major * span + (minor - lo), kind="stable")
+    return np.lexsort((minor, major))
+
+
+_JOINT: list = []     # the last (identity of two arrays, the arrays, their joint codes)
+
+
+def _joint_codes(first: pa.Array, second: pa.Array) -> np.ndarray:
+    """:func:`_codes` of ``first`` followed by ``second`` (one numbering for both).
+
+    The result for the last pair of arrays is kept (with the arrays, so their buffers stay theirs):
+    validating and writing a catalog both join the variants with their option rows, and the
+    second call reuses the first one's hash pass.
+    """
+    key = (_identity(first), _identity(second))
+    if _JOINT and _JOINT[0][0] == key:
+        return _JOINT[0][2]
+    codes = _codes(pa.concat_arrays([first, second]))
+    codes.flags.writeable = False
+    _JOINT[:] = [(key, (first, second), codes)]
+    return codes
+
+
+def _identity(arr: pa.Array) -> tuple:
+    """What makes an (immutable) Arrow array the same one: type, length, offset and buffer addresses."""
+    return (str(arr.type), len(arr), arr.offset, tuple(0 if b is None else b.address for b in arr.buffers()))
+
+
+def _too_many(codes: np.ndarray, limit: int) -> bool:
+    """Whether some code (of :func:`_codes`) occurs more than ``limit`` times."""
+    return bool(len(codes)) and int(np.bincount(codes[codes >= 0]).max(initial=0)) > limit
 
 
 def _dense_runs(codes: np.ndarray) -> np.ndarray:
