@@ -24,7 +24,12 @@ Example file::
     [tax_rates]          # PrestaShop "Tax rules ID" -> percent to add to tax-excluded prices
     "1" = "20"
 
-Only these five tables exist; unknown tables are an error so typos do not pass silently.
+    [settings]           # choices the export cannot tell (keys and values in SETTINGS)
+    weight_unit = "kg"               # unit of weights in an export without one (Magento)
+    customer_passwords = "temporary" # PrestaShop target: write temporary passwords (needs WORKBENCH_PASSWORD_KEY)
+
+Only these six tables exist; unknown tables, unknown settings and values outside a setting's
+choices are errors so typos do not pass silently.
 Shared helpers for adapters: :func:`slugify` and :func:`unique_handles` (mapping rules 1.2).
 """
 from __future__ import annotations
@@ -42,8 +47,16 @@ from .safeio import atomic_write
 __all__ = ["SECTIONS", "Mapping", "load", "save", "slugify", "unique_handles"]
 
 #: Tables of a mapping file, in the order they are written.
-SECTIONS = ("headers", "options", "collections", "urls", "tax_rates")
+SECTIONS = ("headers", "options", "collections", "urls", "tax_rates", "settings")
 URL_KEYS = ("product_url_pattern", "category_url_pattern", "image_base_url")
+#: ``[settings]`` keys -> their allowed values (docs/mapping.md, "Settings")
+SETTINGS: dict[str, tuple[str, ...]] = {
+    # Magento exports weights without a unit; Magento's default is pounds
+    "weight_unit": ("lb", "kg", "g", "oz"),
+    # "none": the password column stays empty (PrestaShop refuses such rows, an error says so);
+    # "temporary": a per-customer temporary password derived from WORKBENCH_PASSWORD_KEY
+    "customer_passwords": ("none", "temporary"),
+}
 
 
 def slugify(text: str, *, max_length: int = 255) -> str:
@@ -74,13 +87,14 @@ def unique_handles(handles) -> tuple[list[str], list[tuple[int, str, str]]]:
 
 @dataclass
 class Mapping:
-    """Header, option, collection, URL and tax-rate mappings (each a ``str -> str`` dict)."""
+    """Header, option, collection, URL and tax-rate mappings and settings (each a ``str -> str`` dict)."""
 
     headers: dict[str, str] = field(default_factory=dict)
     options: dict[str, str] = field(default_factory=dict)
     collections: dict[str, str] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)
     tax_rates: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)
     path: str | None = field(default=None, compare=False)
 
     # ---- lookups used by adapters ---------------------------------------------------------------
@@ -124,6 +138,12 @@ class Mapping:
         if not base:
             return src
         return base.rstrip("/") + "/" + src.lstrip("/")
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        """A ``[settings]`` value (``default`` when not set)."""
+        if key not in SETTINGS:
+            raise KeyError(f"unknown setting {key!r}")
+        return self.settings.get(key, default)
 
     def tax_rate(self, rule_id: str) -> str | None:
         """The tax percent for a tax rule id, or None when not mapped."""
@@ -196,6 +216,14 @@ class Mapping:
         if unknown_urls:
             raise InputError(f"unknown key {unknown_urls[0]!r} in [urls]; known: {', '.join(URL_KEYS)}",
                              file=path, column=unknown_urls[0])
+        kwargs["settings"] = {k: v.strip().lower() for k, v in kwargs["settings"].items()}
+        for key, value in kwargs["settings"].items():
+            if key not in SETTINGS:
+                raise InputError(f"unknown setting {key!r} in [settings]; known: {', '.join(SETTINGS)}",
+                                 file=path, column=key)
+            if value not in SETTINGS[key]:
+                raise InputError(f"[settings] {key} = {value!r} is not one of: {', '.join(SETTINGS[key])}",
+                                 file=path, column=key)
         return cls(**kwargs, path=path)
 
 

@@ -80,7 +80,7 @@ _BOOKKEEPING = {
     "collection_products": {"collection_id", "product_id", "position"},
     "customers": {"customer_id", "source_id"},
 }
-_PLATFORM_NAMES = ("shopify", "woocommerce", "magento2", "magento", "prestashop", "volusion", "opencart",
+_PLATFORM_NAMES = ("shopify", "woocommerce", "magento2", "magento1", "magento", "prestashop", "volusion", "opencart",
                    "bigcommerce")
 
 
@@ -180,6 +180,7 @@ SUGGESTED_OLD_URLS: dict[str, tuple[str, str]] = {
     "opencart": ("/{handle}", "/{handle}"),
     "volusion": ("/{handle}-p/{id}.htm", "/{handle}-s/{id}.htm"),
     "bigcommerce": ("/{handle}/", "/{path}/"),
+    "magento1": ("/{handle}.html", "/{path}.html"),
 }
 
 _TOKEN = re.compile(r"extra:[A-Za-z0-9_.:<>@-]+|\b(?:products|product_options|variants|variant_options|images|"
@@ -393,6 +394,7 @@ def run_migration(source: str, target: str, paths, out_dir, *, mapping=None, sav
         catalog = read.catalog
 
         bar.set_postfix_str("validating")
+        tgt.settings = dict(mp.settings)
         target_issues = tgt.validate(catalog)
         bar.update()
 

@@ -28,6 +28,7 @@ import pytest
 
 from workbench import platforms
 from workbench.errors import InputError
+from workbench import mapping as wm
 from workbench.mapping import Mapping
 
 S = Path("/work/shared/samples")
@@ -509,6 +510,20 @@ def test_magento_composite_customer_sample():
     e = r.catalog.extra.set_index("key")["value"]
     assert (e["gender"], e["store"], e["dob"]) == ("Male", "admin", "2016-04-19 00:00:00")
     assert r.loss.set_index("column").loc["password_hash", "dropped"] == 1
+
+
+def test_weight_unit_setting(tmp_path):
+    """Magento exports weights without a unit: lb by default (one warning), the mapping's
+    ``[settings] weight_unit`` otherwise (no warning)."""
+    default = read("magento2/catalog_product.csv")
+    assert _variant(default.catalog, "24-WG085")["weight_unit"] == "lb"
+    assert "m2_weight_unit" in set(default.issues["check"])
+    mp = tmp_path / "mapping.toml"
+    mp.write_text('[settings]\nweight_unit = "kg"\n', encoding="utf-8")
+    kg = read("magento2/catalog_product.csv", mapping=wm.load(mp))
+    v = _variant(kg.catalog, "24-WG085")
+    assert (v["weight"], v["weight_unit"]) == (pytest.approx(1.23), "kg")
+    assert "m2_weight_unit" not in set(kg.issues["check"])
 
 
 # ---- the column-wise helpers of the product reader ------------------------------------------------

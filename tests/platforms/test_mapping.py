@@ -28,7 +28,7 @@ def test_save_load_round_trip(tmp_path):
     m = Mapping(headers={"Regulärer Preis": "Regular price"}, options={"pa_color": "Color"},
                 collections={"Clothing > Tshirts": "t-shirts"},
                 urls={"product_url_pattern": "/{handle}.html", "image_base_url": "https://old.example.com/media"},
-                tax_rates={"1": "20"})
+                tax_rates={"1": "20"}, settings={"weight_unit": "kg", "customer_passwords": "temporary"})
     p = wm.save(m, tmp_path / "mapping.toml")
     text = p.read_text(encoding="utf-8")
     assert '"Regulärer Preis" = "Regular price"' in text
@@ -91,6 +91,22 @@ def test_load_errors(tmp_path):
     with pytest.raises(InputError, match="product_pattern"):
         wm.load(badurl)
     assert wm.load(None) == Mapping()
+
+
+def test_settings_are_checked(tmp_path):
+    ok = tmp_path / "ok.toml"
+    ok.write_text('[settings]\nweight_unit = "KG"\n')
+    m = wm.load(ok)
+    assert m.setting("weight_unit") == "kg" and m.setting("customer_passwords", "none") == "none"
+    typo = tmp_path / "typo.toml"
+    typo.write_text('[settings]\nweight_units = "kg"\n')
+    with pytest.raises(InputError, match="weight_units") as exc:
+        wm.load(typo)
+    assert exc.value.column == "weight_units"
+    badval = tmp_path / "badval.toml"
+    badval.write_text('[settings]\nweight_unit = "stone"\n')
+    with pytest.raises(InputError, match="lb, kg, g, oz"):
+        wm.load(badval)
 
 
 def test_mapping_renames_translated_shopify_headers(tmp_path):

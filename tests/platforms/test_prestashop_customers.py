@@ -341,3 +341,53 @@ def test_formula_like_customer_cells_are_neutralised(read, tmp_path):
     assert rows(tmp_path / "addresses_import.csv")[2][17] == "+33 1 23 45 67 89"
     v = a.validate(cat2)
     assert (v["check"] == "formula_neutralised").sum() == 1
+
+
+# ---- temporary passwords ([settings] customer_passwords = "temporary") --------------------------
+
+KEY = "k" * 8 + "test-key-not-secret"
+
+
+def _temporary_mapping(tmp_path) -> Path:
+    p = tmp_path / "mapping.toml"
+    p.write_text('[settings]\ncustomer_passwords = "temporary"\n', encoding="utf-8")
+    return p
+
+
+def test_temporary_passwords_are_written_and_reproducible(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_PASSWORD_KEY", KEY)
+    mp = _temporary_mapping(tmp_path)
+    a = run_migration("prestashop", "prestashop", [CUSTOMERS, ADDRESSES], tmp_path / "a", mapping=mp)
+    b = run_migration("prestashop", "prestashop", [CUSTOMERS, ADDRESSES], tmp_path / "b", mapping=mp)
+    out = rows(tmp_path / "a" / "customers_import.csv")
+    pw = [r[4] for r in out[1:]]
+    assert len(pw) == 9 and all(len(p) == 20 and p.isalnum() for p in pw)
+    assert len(set(pw)) == 9  # one per customer
+    assert (tmp_path / "a" / "customers_import.csv").read_bytes() == (tmp_path / "b" / "customers_import.csv").read_bytes()
+    checks = set(a.validation["check"])
+    assert "password_required" not in checks and "temporary_passwords" in checks
+    # never in a report: not in the validation, loss or summary files
+    for name in ("validation.csv", "loss.csv", "summary.html", "summary.json", "mapping.toml"):
+        text = (tmp_path / "a" / name).read_text(encoding="utf-8")
+        assert not any(p in text for p in pw), name
+        assert KEY not in text
+    # another key gives other passwords
+    monkeypatch.setenv("WORKBENCH_PASSWORD_KEY", KEY + "-other")
+    run_migration("prestashop", "prestashop", [CUSTOMERS, ADDRESSES], tmp_path / "c", mapping=mp)
+    other = [r[4] for r in rows(tmp_path / "c" / "customers_import.csv")[1:]]
+    assert not set(other) & set(pw)
+
+
+def test_temporary_passwords_need_the_key(tmp_path, monkeypatch):
+    from workbench.errors import ParameterError
+    monkeypatch.delenv("WORKBENCH_PASSWORD_KEY", raising=False)
+    with pytest.raises(ParameterError, match="WORKBENCH_PASSWORD_KEY"):
+        run_migration("prestashop", "prestashop", [CUSTOMERS, ADDRESSES], tmp_path / "out",
+                      mapping=_temporary_mapping(tmp_path))
+    assert not (tmp_path / "out" / "customers_import.csv").exists()  # nothing half-written
+
+
+def test_password_required_error_names_the_setting(read):
+    v = platforms.get("prestashop").validate(read.catalog)
+    hint = v.loc[v["check"] == "password_required", "hint"].iloc[0]
+    assert "customer_passwords" in hint and "WORKBENCH_PASSWORD_KEY" in hint

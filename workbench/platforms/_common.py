@@ -908,13 +908,13 @@ def concat_results(results: list[ReadResult]) -> ReadResult:
 # =================================================================================================
 
 def mapping_option(mapping, key: str, default=None):
-    """A setting from the mapping file (``[urls]`` keys such as ``image_base_url``), tolerant of the
-    mapping object's shape."""
+    """A setting from the mapping file (``[urls]`` keys such as ``image_base_url``, ``[settings]`` keys
+    such as ``weight_unit``), tolerant of the mapping object's shape."""
     if mapping is None:
         return default
-    urls = getattr(mapping, "urls", None)
-    if isinstance(urls, dict) and key in urls:
-        return urls[key]
+    for table in (getattr(mapping, "urls", None), getattr(mapping, "settings", None)):
+        if isinstance(table, dict) and key in table:
+            return table[key]
     if hasattr(mapping, "headers") and hasattr(mapping, "urls"):
         return default
     for attr in ("option", "get_option"):

@@ -101,6 +101,9 @@ class Adapter:
         #: problems met by the last :meth:`write` (cells neutralised, fields the format cannot
         #: hold, files split), in the :data:`ISSUE_COLUMNS` layout; the migration reports them.
         self.write_issues: pd.DataFrame = issues_frame()
+        #: the mapping file's ``[settings]`` (``workbench.mapping.SETTINGS``) for :meth:`validate` and
+        #: :meth:`write`; the migration sets it from the run's mapping
+        self.settings: dict[str, str] = {}
 
     def read(self, paths: list[str | Path], *, mapping: "object | None" = None) -> ReadResult:
         raise NotImplementedError(f"{self.label or self.name} cannot read files yet")

@@ -41,7 +41,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import InputError
+from ..errors import InputError, ParameterError
 from ..mapping import Mapping
 from ..safeio import is_formula, neutralise_formulas
 from . import register
@@ -233,6 +233,46 @@ def _classify(table) -> str:
         return "addresses"
     raise InputError(f"not a PrestaShop import file: products have 67 columns, combinations 24, customers 13, "
                      f"addresses 21; this one has {n}", file=table.path, row=1)
+
+
+#: environment variable with the secret key temporary customer passwords are derived from
+PASSWORD_KEY_ENV = "WORKBENCH_PASSWORD_KEY"
+_MIN_KEY_LENGTH = 16
+
+
+def password_key() -> bytes:
+    """The key for temporary passwords, from the environment (never from a file or a notebook)."""
+    import os
+    key = os.environ.get(PASSWORD_KEY_ENV, "")
+    if len(key) < _MIN_KEY_LENGTH:
+        raise ParameterError(
+            f"Temporary customer passwords need a secret key: set the environment variable {PASSWORD_KEY_ENV} to a "
+            f"random text of at least {_MIN_KEY_LENGTH} characters (for example the output of "
+            f"`python -c 'import secrets; print(secrets.token_urlsafe(32))'`), or remove customer_passwords from "
+            "the mapping's [settings].")
+    return key.encode("utf-8")
+
+
+def temporary_passwords(emails: pd.Series, key: bytes) -> pd.Series:
+    """One temporary password per customer: HMAC-SHA256 of the lower-cased e-mail under ``key``, as 20
+    letters and digits (about 119 bits; no sign a spreadsheet could take for a formula). The same key
+    and e-mail give the same password, so dry runs stay reproducible; without the key nobody can work
+    a password out from the e-mail."""
+    import hashlib
+    import hmac
+    import string
+    alphabet = string.ascii_letters + string.digits
+
+    def one(email: str) -> str:
+        digest = hmac.new(key, b"workbench-temporary-password:" + email.strip().lower().encode("utf-8"),
+                          hashlib.sha256).digest()
+        n = int.from_bytes(digest, "big")
+        chars = []
+        for _ in range(20):
+            n, r = divmod(n, len(alphabet))
+            chars.append(alphabet[r])
+        return "".join(chars)
+    return pd.Series([one(e) if e else "" for e in emails], index=emails.index, dtype=object)
 
 
 class PrestaShopAdapter(Adapter):
@@ -932,6 +972,10 @@ class PrestaShopAdapter(Adapter):
         return v, options, vopts, comb_images, extra
 
     # ------------------------------------------------------------------------------------------
+    def _temporary_passwords(self) -> bool:
+        """Whether the mapping's ``[settings] customer_passwords`` asks for temporary passwords."""
+        return (getattr(self, "settings", None) or {}).get("customer_passwords") == "temporary"
+
     def validate(self, catalog: Catalog) -> pd.DataFrame:
         """What PrestaShop's importer would choke on: ``:`` or ``,`` in option names/values and
         category names (they are its separators), and formula-like cells (neutralised on write)."""
@@ -1011,7 +1055,7 @@ class PrestaShopAdapter(Adapter):
         created = pd.to_datetime(C["created_at"]).dt.strftime("%Y-%m-%d").fillna("")
         rows = pd.DataFrame({
             "id": xget("customer_id"), "active": xget("active", "1"), "title_id": xget("title_id", "0"),
-            "email": text("email"), "password": "", "birthday": xget("birthday"), "last_name": text("last_name"),
+            "email": text("email"), "password": self._passwords(text("email")), "birthday": xget("birthday"), "last_name": text("last_name"),
             "first_name": text("first_name"), "newsletter": flag("accepts_email_marketing"),
             "optin": xget("optin", "0"), "date_add": created.to_numpy(), "groups": xget("groups"),
             "default_group_id": xget("default_group_id"),
@@ -1067,6 +1111,12 @@ class PrestaShopAdapter(Adapter):
             write_delimited(paths[-1], ADDRESS_HEADER, arows, delimiter=";")
         return paths
 
+    def _passwords(self, emails: pd.Series) -> pd.Series | str:
+        """The password column: empty, or temporary passwords when the mapping asks for them."""
+        if not self._temporary_passwords():
+            return ""
+        return temporary_passwords(emails, password_key())
+
     def _customer_issues(self, catalog: Catalog) -> list[dict]:
         """What PrestaShop's customer and address import requires (AdminImportController and the
         Customer/Address classes: e-mail, password, last and first name required; an address needs
@@ -1075,12 +1125,21 @@ class PrestaShopAdapter(Adapter):
         rows: list[dict] = []
         if not len(C):
             return rows
-        rows.append(issue("error", "customers_import.csv", None, "Password *", "password_required",
-                          f"PrestaShop's customer import requires a password for every customer (a required "
-                          f"field: an empty one makes the row fail with 'cannot be saved'); passwords are never "
-                          f"migrated, so the column is empty for all {len(C)} customers",
-                          "before importing, fill the column with a temporary random password per customer; "
-                          "customers then set their own with 'Forgot your password?'"))
+        if self._temporary_passwords():
+            password_key()  # fails clearly now, before any file is written, when the key is missing
+            rows.append(issue("warning", "customers_import.csv", None, "Password *", "temporary_passwords",
+                              f"customers_import.csv holds a temporary password for each of the {len(C)} customers "
+                              f"([settings] customer_passwords = \"temporary\"); the old passwords are not migrated",
+                              "after the import, send every customer a password reset ('Forgot your password?') and "
+                              "delete the import file"))
+        else:
+            rows.append(issue("error", "customers_import.csv", None, "Password *", "password_required",
+                              f"PrestaShop's customer import requires a password for every customer (a required "
+                              f"field: an empty one makes the row fail with 'cannot be saved'); passwords are never "
+                              f"migrated, so the column is empty for all {len(C)} customers",
+                              "set customer_passwords = \"temporary\" under [settings] in the mapping file and "
+                              f"{PASSWORD_KEY_ENV} in the environment to write temporary passwords; customers then "
+                              "set their own with 'Forgot your password?'"))
 
         def empty(col):
             return C[col].astype(object).where(C[col].notna(), "").astype(str).str.strip() == ""
