@@ -205,7 +205,7 @@ def test_any_source_to_any_target(tmp_path, source, target, files):
     assert set(res.loss["stage"]) >= {"read"}
 
 
-@pytest.mark.parametrize("target", ["volusion", "opencart", "bigcommerce"])
+@pytest.mark.parametrize("target", ["volusion", "opencart", "bigcommerce", "magento1"])
 def test_source_only_target_is_a_clear_parameter_error(tmp_path, target):
     with pytest.raises(ParameterError, match="source only"):
         run_migration("woocommerce", target, [WOO], tmp_path / "out")

@@ -42,6 +42,7 @@ SOURCES: dict[str, tuple[str, list[Path]]] = {
     "volusion-fixture": ("volusion", sorted((FIX / "volusion").glob("*.csv"))),
     "opencart-fixture": ("opencart", [FIX / "opencart" / "opencart_dump.sql"]),
     "bigcommerce-fixture": ("bigcommerce", [FIX / "bigcommerce" / "products.csv"]),
+    "magento1-fixture": ("magento1", [FIX / "magento1" / "catalog_product_export.csv"]),
 }
 TARGETS = ("shopify", "woocommerce", "magento2", "prestashop")
 COUNTED = ("products", "variants", "images")

@@ -136,7 +136,7 @@ def schedule_list(schedule_file):
 
 @main.command()
 @click.option("--from", "source", required=True, metavar="PLATFORM",
-              help="Source platform: shopify, woocommerce, magento2, prestashop, volusion, opencart, bigcommerce.")
+              help="Source platform: shopify, woocommerce, magento2, magento1, prestashop, volusion, opencart, bigcommerce.")
 @click.option("--to", "target", required=True, metavar="PLATFORM",
               help="Target platform (one that has import files: shopify, woocommerce, magento2, prestashop).")
 @click.argument("sources", nargs=-1, required=True, type=click.Path())

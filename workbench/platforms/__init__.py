@@ -20,7 +20,7 @@ __all__ = ["Adapter", "Catalog", "ReadResult", "get", "names", "register"]
 
 _REGISTRY: dict[str, type[Adapter]] = {}
 # Built-in adapters, imported lazily so one broken adapter cannot break the others.
-_BUILTIN = ("shopify", "woocommerce", "magento2", "prestashop", "volusion", "opencart", "bigcommerce")
+_BUILTIN = ("shopify", "woocommerce", "magento2", "magento1", "prestashop", "volusion", "opencart", "bigcommerce")
 _loaded = False
 
 

@@ -579,13 +579,13 @@ class Magento2Adapter(Adapter):
         df = rename_headers(t.frame, mapping)
         if "sku" not in df.columns:
             if "_type" in df.columns or "_attribute_set" in df.columns:
-                raise InputError("this looks like a Magento 1 export (columns _type, _attribute_set); only the "
-                                 "Magento 2 product export is supported", file=file, row=1)
+                raise InputError("this looks like a Magento 1 export (columns _type, _attribute_set); read it as "
+                                 "magento1 (--from magento1)", file=file, row=1)
             raise InputError("the required column 'sku' is missing from the Magento 2 product export; found: "
                              + ", ".join(repr(c) for c in list(df.columns)[:30]), file=file, row=1, column="sku")
         if "_type" in df.columns and "product_type" not in df.columns:
-            raise InputError("this looks like a Magento 1 export (column _type); only the Magento 2 product export "
-                             "is supported", file=file, row=1, column="_type")
+            raise InputError("this looks like a Magento 1 export (column _type); read it as magento1 "
+                             "(--from magento1)", file=file, row=1, column="_type")
         r = _Reader(t, df, mapping)
         return r.run(seen)
 
@@ -1182,7 +1182,8 @@ class _Reader:
         if (~np.isnan(self.rv["weight"][self.vd])).any() and mapping_option(self.mapping, "weight_unit") is None:
             self.issues.append(issue("warning", self.file, None, "weight", "m2_weight_unit",
                                      "Magento exports weights without a unit; they were read as pounds (lb), "
-                                     "Magento's default", "convert the weights if the shop's weight unit is not lbs",
+                                     "Magento's default", "if the shop's weight unit is another one, set it in the mapping "
+                                     "file: [settings] weight_unit = \"kg\" (lb, kg, g, oz)",
                                      product="", sku=""))
 
     # ---- images -------------------------------------------------------------------------------

@@ -139,7 +139,7 @@ _PLATFORM_KEY = re.compile(r"^(google_|market_|unit_price_|column:|row_image_|cu
 _METAFIELD_RE = re.compile(r"^(.*?)\s*\((product|variant|customer)\.metafields\.([^.()\s]+)\.([^()\s]+)\)\s*$", re.I)
 _MATRIXIFY_RE = re.compile(r"^(variant\s+)?metafield:\s*([^.\s]+)\.(\S+?)(?:\s*\[(.+)\])?\s*$", re.I)
 _MARKET_RE = re.compile(r"^(included|price|compare[ -]at price)\s*/\s*(.+)$", re.I)
-_OTHER_PLATFORMS = ("woocommerce", "magento2", "magento", "prestashop", "volusion", "opencart", "bigcommerce")
+_OTHER_PLATFORMS = ("woocommerce", "magento2", "magento1", "magento", "prestashop", "volusion", "opencart", "bigcommerce")
 _UNIT_GRAMS = {"g": decimal.Decimal(1), "kg": decimal.Decimal(1000), "lb": decimal.Decimal("453.59237"),
                "oz": decimal.Decimal("28.349523125")}
 _HANDLE_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
