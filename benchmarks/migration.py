@@ -6,9 +6,9 @@ WooCommerce export of N products with 3 variants each (default 100,000 products,
 
 * the dry run ``run_migration(<source>, "shopify", file, out)`` in a fresh subprocess (which also
   reports its peak RSS: ``resource.getrusage(RUSAGE_SELF).ru_maxrss``);
-* the I/O limit: reading the same file with ``pyarrow.csv.read_csv`` (the parse options the
-  adapters use: all columns text, ``newlines_in_values``) plus writing a table the size of the
-  dry run's ``products.csv`` with ``pyarrow.csv.write_csv``.
+* the I/O limit: reading the same file with ``pyarrow.csv.read_csv`` (the parse and read options
+  the adapters use: all columns text, ``newlines_in_values``, the same block size) plus writing
+  a table the size of the dry run's ``products.csv`` with ``pyarrow.csv.write_csv``.
 
 Targets: dry run <= 3x the I/O limit for both sources, peak RSS < 2 GB. Prints ratios and
 products per second; the medians of ``--runs`` runs; ``--check`` exits 1 when a target is missed;
@@ -32,6 +32,8 @@ import pyarrow.csv as pacsv
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import Bench, median_time, print_table, project_root  # noqa: E402
+
+from workbench.platforms.csvio import BLOCK_SIZE  # noqa: E402  (the I/O limit reads as the package does)
 
 OUT = project_root() / "benchmarks" / "out"
 TARGET_RATIO = 3.0
@@ -236,7 +238,7 @@ def read_limit(path: Path) -> pa.Table:
     ncols = len(next(iter(__import__("csv").reader([head]))))
     names = [f"f{i}" for i in range(ncols)]
     return pacsv.read_csv(
-        path, read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+        path, read_options=pacsv.ReadOptions(column_names=names, block_size=BLOCK_SIZE),
         parse_options=pacsv.ParseOptions(delimiter=",", quote_char='"', double_quote=True, escape_char=False,
                                          newlines_in_values=True, ignore_empty_lines=True),
         convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names},

@@ -78,3 +78,27 @@ def test_arrow_input_and_round_trip_are_stable():
     out = schema.conform("orders", orders())
     again = schema.conform("orders", pa.Table.from_pandas(out, preserve_index=False))
     assert again.equals(out)
+
+
+def test_catalog_tables_conformed_in_threads_like_in_order(monkeypatch):
+    """Big catalogs are checked in two threads; the result, and which table's error is raised, are
+    those of a sequential run."""
+    import workbench.platforms.base as base
+    from workbench.platforms.base import Catalog
+    products = pd.DataFrame({"product_id": ["p1", "p2"], "handle": ["a", "b"], "title": ["A", "B"],
+                             "status": ["active", "draft"]})
+    variants = pd.DataFrame({"variant_id": ["v1", "v2"], "product_id": ["p1", "p2"], "position": [1, 1],
+                             "price": ["1.50", "2.25"]})
+    seq = Catalog.from_frames(products=products, variants=variants)
+    monkeypatch.setattr(base, "PARALLEL_ROWS", 0)
+    par = Catalog.from_frames(products=products, variants=variants)
+    for name in ("products", "variants"):
+        pd.testing.assert_frame_equal(getattr(par, name), getattr(seq, name))
+    bad_products = products.assign(product_id=["p1", "p1"])           # duplicate key
+    bad_variants = variants.assign(price=["1.50", "x"])                # not money
+    with pytest.raises(SchemaError) as err:
+        Catalog.from_frames(products=bad_products, variants=bad_variants)
+    assert err.value.table == "products"
+    with pytest.raises(SchemaError) as err:
+        Catalog.from_frames(variants=bad_variants, products=bad_products)
+    assert err.value.table == "variants"
