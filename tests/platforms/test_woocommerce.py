@@ -439,3 +439,50 @@ def test_write_renames_repeated_skus_and_keeps_every_variant(sample, tmp_path):
     # deterministic: same catalog, same bytes
     (path2,) = a.write(cat, tmp_path / "again")
     assert path2.read_bytes() == path.read_bytes()
+
+
+def test_handle_fast_path_matches_the_regex():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from workbench.platforms import woocommerce as wc
+
+    cases = [["hoodie 0", "cap 12 blue"], ["a  b"], ["a ", " b"], ["a-b c"], ["x\ty"], ["é a"], [""]]
+    for cells in cases:
+        arr = pa.array(cells, pa.string())
+        if wc._words_and_single_spaces(arr):
+            regex = pc.replace_substring_regex(arr, pattern="[^a-z0-9]+", replacement="-")
+            assert pc.replace_substring(arr, " ", "-").equals(regex), cells
+    assert wc._words_and_single_spaces(pa.array(["hoodie 0", "cap 12 blue"]))
+    assert not wc._words_and_single_spaces(pa.array(["a ", " b"]))   # two spaces in a row
+    assert not wc._words_and_single_spaces(pa.array(["a-b c"]))
+
+
+def test_tables_reach_the_schema_check_in_its_own_types(monkeypatch):
+    """The reader hands the schema check Arrow tables of its exact types, one chunk per column
+    (nothing to cast or copy); a float NaN is a null."""
+    import pyarrow as pa
+    from workbench import schema
+    from workbench.platforms import woocommerce as wc
+
+    seen = {}
+    conform = schema.conform
+
+    def spy(name, frame):
+        seen[name] = frame
+        return conform(name, frame)
+
+    monkeypatch.setattr(schema, "conform", spy)
+    platforms.get("woocommerce").read([FIX / "gotchas.csv"])
+    for name in ("products", "product_options", "variants", "variant_options", "images",
+                 "collection_products", "extra"):
+        t = seen[name]
+        assert isinstance(t, pa.Table), name
+        want = schema.arrow_schema(name)
+        for c in t.column_names:
+            assert t.column(c).num_chunks == 1, (name, c)
+            if not pa.types.is_decimal(want.field(c).type):   # money stays text: the check parses it
+                assert t.schema.field(c).type == want.field(c).type, (name, c)
+    weights = wc._table({"weight": wc.np.array([1.5, float("nan")])}).column("weight")
+    assert weights.null_count == 1
+    assert wc._repeat("woocommerce", 3).to_pylist() == ["woocommerce"] * 3
+    assert wc._repeat("x", 0).to_pylist() == []

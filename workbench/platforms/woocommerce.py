@@ -151,6 +151,32 @@ def _blank(n: int) -> pa.Array:
     return pa.StringArray.from_buffers(n, pa.py_buffer(np.zeros(n + 1, dtype=np.int32)), pa.py_buffer(b""))
 
 
+def _repeat(text: str, n: int) -> pa.Array:
+    """``n`` times the same string (built from buffers)."""
+    b = text.encode()
+    return pa.StringArray.from_buffers(n, pa.py_buffer(np.arange(n + 1, dtype=np.int32) * len(b)),
+                                       pa.py_buffer(b * n))
+
+
+def _frame(cols: dict) -> pd.DataFrame:
+    """Columns (Arrow string arrays, numpy or pandas arrays) as a DataFrame with ``str`` text columns."""
+    return pd.DataFrame({c: pd.array(v, dtype="str") if isinstance(v, pa.Array) else v for c, v in cols.items()})
+
+
+def _table(cols: dict) -> pa.Table:
+    """The same columns as one-chunk Arrow arrays of the schema's own types: the schema check has
+    nothing to convert or copy (NaN in a float column is a null, as pandas has it)."""
+    return pa.table({c: _arrow_column(v) for c, v in cols.items()})
+
+
+def _arrow_column(v) -> pa.Array:
+    if isinstance(v, pa.Array):
+        return v
+    if isinstance(v, np.ndarray):
+        return pa.array(v, from_pandas=v.dtype.kind == "f")
+    return pa.array(v)   # pandas masked arrays (Int64, boolean)
+
+
 def _trim(arr: pa.Array) -> pa.Array:
     """``utf8_trim_whitespace``, skipped when no cell starts or ends with a byte that could be
     white space (a control character, a space or a non-ASCII byte)."""
@@ -530,11 +556,11 @@ class _Extra:
             self.parts.append((rows, values.take(pa.array(rows)), ns, key, "single_line_text_field"
                                if type_ is None else type_))
 
-    def frame(self, is_var: np.ndarray, entity_of) -> pd.DataFrame:
+    def frame(self, is_var: np.ndarray, entity_of) -> dict:
         """The extra table: a repeated (entity, entity_id, namespace, key) keeps the first row;
         rows whose entity id is null (a variant that is gone) are dropped."""
         if not self.parts:
-            return pd.DataFrame(columns=EXTRA_COLUMNS)
+            return {c: pa.array([], pa.string()) for c in EXTRA_COLUMNS}
         rows = np.concatenate([p[0] for p in self.parts])
         values = pa.concat_arrays([p[1] for p in self.parts])
         sizes = np.array([len(p[0]) for p in self.parts])
@@ -565,7 +591,7 @@ class _Extra:
         if not keep.all():
             km = pa.array(keep)
             cols = {c: a.filter(km) for c, a in cols.items()}
-        return pd.DataFrame({c: pd.array(a, dtype="str") for c, a in cols.items()})
+        return cols
 
 
 def _scatter(n: int, idx: np.ndarray, values: pa.Array) -> pa.Array:
@@ -759,46 +785,61 @@ def _variation_options(attrs: dict, opts: dict, vppos: np.ndarray) -> dict:
     return {"j": j, "orow": orow, "position": opts["position"][orow], "value": value, "variant_id": None}
 
 
-def _images(pimg: pa.Array, image_src: pa.Array, porder: np.ndarray, prid: pa.Array) -> pd.DataFrame:
+def _images(pimg: pa.Array, image_src: pa.Array, porder: np.ndarray, prid: pa.Array) -> dict:
     """Product images (the Images lists) then the variants' own images not among them, per product."""
     ppos, items = _split_items(pimg)
     vm = image_src.is_valid().to_numpy(zero_copy_only=False)
     src = pa.concat_arrays([items, image_src.filter(pa.array(vm)) if not vm.all() else image_src])
     o = np.concatenate([ppos, porder[vm]]).astype(np.int64)
     if not len(src):
-        return pd.DataFrame({"product_id": pd.array([], dtype="str"), "position": np.zeros(0, np.int64),
-                             "src": pd.array([], dtype="str")})
+        return {"product_id": pa.array([], pa.string()), "position": np.zeros(0, np.int64),
+                "src": pa.array([], pa.string())}
     keep = np.flatnonzero(_first_seen_text(src, o))
     keep = keep[np.argsort(o[keep], kind="stable")]
     ok = o[keep]
-    return pd.DataFrame({"product_id": pd.array(prid.take(pa.array(ok)), dtype="str"),
-                         "position": _group_position(ok),
-                         "src": pd.array(src.take(pa.array(keep)), dtype="str")})
+    return {"product_id": prid.take(pa.array(ok)), "position": _group_position(ok),
+            "src": src.take(pa.array(keep))}
 
 
-def _handles(title: pa.Array, index) -> pd.Series:
+def _words_and_single_spaces(arr: pa.Array) -> bool:
+    """Every byte is a-z, 0-9 or a space, and no two spaces follow each other (one scan of the data)."""
+    if not len(arr) or arr.null_count:
+        return False
+    off = _offsets(arr)
+    d = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[off[0]:off[-1]] if arr.buffers()[2] else np.zeros(0, np.uint8)
+    space = d == 32
+    ok = space | ((d >= 97) & (d <= 122)) | ((d >= 48) & (d <= 57))
+    return bool(ok.all()) and not bool((space[1:] & space[:-1]).any())
+
+
+def _handles(title: pa.Array, index) -> pa.Array:
     """``unique_handles(slugify_series(title), "product")``: when the slugs are all different and
     none is empty, they are the handles as they are (checked on the strings' prints)."""
     if len(title) and pc.all(pc.string_is_ascii(title)).as_py():
         # slugify_series on ASCII text: NFKD and the non-ASCII removal change nothing
-        a = pc.replace_substring_regex(pc.ascii_lower(title), pattern="[^a-z0-9]+", replacement="-")
+        low = pc.ascii_lower(title)
+        if _words_and_single_spaces(low):   # each run of other characters is one space
+            a = pc.replace_substring(low, " ", "-")
+        else:
+            a = pc.replace_substring_regex(low, pattern="[^a-z0-9]+", replacement="-")
         a = pc.utf8_trim(a, characters="-")
         slug = pc.utf8_rtrim(pc.utf8_slice_codeunits(a, 0, 255), characters="-")
     else:
         slug = arrow_strings(slugify_series(str_series(title, index)))
     if _nonempty(slug).all() and _first_seen_text(slug).all():
-        return str_series(slug, index)
-    return unique_handles(str_series(slug, index), pd.Series("product", index=index))
+        return slug
+    return arrow_strings(unique_handles(str_series(slug, index), pd.Series("product", index=index)))
 
 
-def _collections(ppos: np.ndarray, raw: pa.Array, prid: pa.Array, mapping) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _collections(ppos: np.ndarray, raw: pa.Array, prid: pa.Array, mapping) -> tuple[pd.DataFrame, dict]:
     """``collections_from_paths`` for category paths split on ``>`` (``raw``: one per product and
     category, ``ppos`` the product's position), per distinct path then with index arrays."""
     if not isinstance(mapping, Mapping):
         mapping = Mapping(collections=dict(getattr(mapping, "collections", None) or {}))
     if not len(raw):
         return (pd.DataFrame(columns=["collection_id", "handle", "title", "path"]),
-                pd.DataFrame(columns=["collection_id", "product_id", "position"]))
+                {"collection_id": pa.array([], pa.string()), "product_id": pa.array([], pa.string()),
+                 "position": np.zeros(0, np.int64)})
     enc = pc.dictionary_encode(raw)   # distinct paths in first-seen order
     clean_of: dict[str, int] = {}
     code_map = np.empty(len(enc.dictionary), dtype=np.int64)
@@ -819,8 +860,8 @@ def _collections(ppos: np.ndarray, raw: pa.Array, prid: pa.Array, mapping) -> tu
     order = np.argsort(code, kind="stable")
     position = np.empty(len(code), dtype=np.int64)
     position[order] = _group_position(code[order])
-    members = pd.DataFrame({"collection_id": pd.array(pa.array(cid, pa.string()).take(pa.array(code)), dtype="str"),
-                            "product_id": pd.array(prid.take(pa.array(ppos)), dtype="str"), "position": position})
+    members = {"collection_id": pa.array(cid, pa.string()).take(pa.array(code)),
+               "product_id": prid.take(pa.array(ppos)), "position": position}
     return cols, members
 
 
@@ -845,7 +886,7 @@ def _attribute_extra(attrs: dict, opts: dict, pidx: np.ndarray, extra: "_Extra")
 
 
 def _variant_options_frame(vopt: dict, inv: np.ndarray, nown: int, live_id: pa.Array,
-                           tmp_all) -> pd.DataFrame:
+                           tmp_all) -> dict:
     """variant_options with the final variant ids (rows of a variant that is gone are dropped)."""
     if vopt["variant_id"] is None:   # one row per (variation, option): the variant is known by position
         vid = live_id.take(pa.array(inv[nown + vopt["j"]])) if len(vopt["j"]) else pa.array([], pa.string())
@@ -857,13 +898,12 @@ def _variant_options_frame(vopt: dict, inv: np.ndarray, nown: int, live_id: pa.A
     pos = np.asarray(vopt["position"], dtype=np.int64)
     if vid.null_count:
         vid, value, pos = vid.filter(ok), value.filter(ok), pos[ok.to_numpy(zero_copy_only=False)]
-    return pd.DataFrame({"variant_id": pd.array(vid, dtype="str"), "position": pos,
-                         "value": pd.array(value, dtype="str")})
+    return {"variant_id": vid, "position": pos, "value": value}
 
 
 def _variants_frame(R: dict, vsrc: np.ndarray, vv: dict, perm: np.ndarray, nown: int, final_id: pa.Array,
                     vprod: pa.Array, position: np.ndarray, price: pa.Array, image_src: pa.Array,
-                    wunit: str | None) -> pd.DataFrame:
+                    wunit: str | None) -> dict:
     """The variants table in its final order (columns as the schema lists them)."""
     take = pa.array(vsrc)
     if vv["sku"] is not None:   # SKUs of variants made from "any" values
@@ -873,10 +913,10 @@ def _variants_frame(R: dict, vsrc: np.ndarray, vv: dict, perm: np.ndarray, nown:
         sku = R["sku"].take(take)
     if R["weight"] is not None:
         weight = R["weight"][vsrc]
-        unit = pd.array(_where(~np.isnan(weight), pa.scalar(wunit), None), dtype="str")
+        unit = _where(~np.isnan(weight), pa.scalar(wunit), None)
     else:
         weight = np.full(len(vsrc), np.nan)
-        unit = pd.array(pa.nulls(len(vsrc), pa.string()), dtype="str")
+        unit = pa.nulls(len(vsrc), pa.string())
     q = np.round(R["qty"][vsrc])
     miss = np.isnan(q)
     if np.abs(np.where(miss, 0, q)).max(initial=0) < 2.0 ** 62:
@@ -884,22 +924,16 @@ def _variants_frame(R: dict, vsrc: np.ndarray, vv: dict, perm: np.ndarray, nown:
     else:   # out of range: pandas raises as it did
         q = pd.Series(R["qty"][vsrc]).astype("Float64").round().astype("Int64")
     tracked = R["tracked"][vsrc]
-    return pd.DataFrame({
-        "variant_id": pd.array(final_id, dtype="str"), "product_id": pd.array(vprod, dtype="str"),
-        "position": position, "sku": pd.array(sku, dtype="str"),
-        "barcode": pd.array(R["barcode"].take(take), dtype="str"),
-        "price": pd.array(pc.fill_null(price, "0"), dtype="str"),
-        "compare_at_price": pd.array(R["compare"].take(take), dtype="str"),
-        "cost": pd.array(R["cost"].take(take), dtype="str"),
+    return {
+        "variant_id": final_id, "product_id": vprod, "position": position, "sku": sku,
+        "barcode": R["barcode"].take(take), "price": pc.fill_null(price, "0"),
+        "compare_at_price": R["compare"].take(take), "cost": R["cost"].take(take),
         "weight": weight, "weight_unit": unit, "inventory_quantity": q.array,
-        "inventory_policy": pd.array(_where(R["continue"][vsrc], pa.scalar("continue"), pa.scalar("deny")),
-                                     dtype="str"),
+        "inventory_policy": _where(R["continue"][vsrc], pa.scalar("continue"), pa.scalar("deny")),
         "requires_shipping": pd.arrays.BooleanArray(~R["virtual"][vsrc], np.zeros(len(vsrc), dtype=bool)),
-        "taxable": R["taxable"][vsrc],
-        "image_src": pd.array(image_src, dtype="str"),
-        "source_id": pd.array(R["source_id"].take(take), dtype="str"),
-        "inventory_tracker": pd.array(_where(tracked, pa.scalar("shopify"), None), dtype="str"),
-    })
+        "taxable": R["taxable"][vsrc], "image_src": image_src, "source_id": R["source_id"].take(take),
+        "inventory_tracker": _where(tracked, pa.scalar("shopify"), None),
+    }
 
 
 class WooCommerceAdapter(Adapter):
@@ -1113,24 +1147,22 @@ class WooCommerceAdapter(Adapter):
         pub1 = _eq(pub, "1")
         noprice_p = np.zeros(nP, dtype=bool)
         noprice_p[porder[no_price]] = True
-        status = pd.array(_where(pub1 & ~noprice_p, pa.scalar("active"), pa.scalar("draft")), dtype="str")
+        status = _where(pub1 & ~noprice_p, pa.scalar("active"), pa.scalar("draft"))
         title = _trim(A["Name"].take(pa.array(pidx)))
         handle = _handles(title, P.index)
         desc = _decode(A["Description"].take(pa.array(pidx)))
         tags_raw = A["Tags"].take(pa.array(pidx))
         tags = _normalised_lists(tags_raw)
         pids_raw = A["ID"].take(pa.array(pidx))
-        products = pd.DataFrame({
-            "product_id": pd.array(prid, dtype="str"), "handle": handle.array, "title": pd.array(title, dtype="str"),
-            "description_html": pd.array(_none_if_empty(desc), dtype="str"),
-            "tags": pd.array(tags, dtype="str"),
-            "status": status, "published": pub1,
-            "source_platform": PLATFORM, "source_id": pd.array(_none_if_empty(pids_raw), dtype="str"),
-        })
+        products = {
+            "product_id": prid, "handle": handle, "title": title, "description_html": _none_if_empty(desc),
+            "tags": tags, "status": status, "published": pub1,
+            "source_platform": _repeat(PLATFORM, nP), "source_id": _none_if_empty(pids_raw),
+        }
         for c, tgt in (("Meta: _yoast_wpseo_title", "seo_title"), ("Meta: _yoast_wpseo_metadesc", "seo_description")):
             if c in A:
                 s = A[c].take(pa.array(pidx))
-                products[tgt] = pd.array(_none_if_empty(s), dtype="str")
+                products[tgt] = _none_if_empty(s)
                 used[c] = f"products.{tgt}"
         used.update({"Name": "products.title (variation names: extra)", "Description": "products.description_html",
                      "Published": "products.status, products.published", "Tags": "products.tags",
@@ -1281,9 +1313,8 @@ class WooCommerceAdapter(Adapter):
             used[c] = f"extra:{NS}.{k}"
 
         # ---- options frames ------------------------------------------------------------------------
-        product_options = pd.DataFrame({"product_id": pd.array(prid.take(pa.array(opts["pprow"])), dtype="str"),
-                                        "position": opts["position"],
-                                        "name": pd.array(opts["oname"], dtype="str")})
+        product_options = {"product_id": prid.take(pa.array(opts["pprow"])), "position": opts["position"],
+                           "name": opts["oname"]}
         # mangled identifiers (spreadsheets): flag, never fix
         for c in ("SKU", "GTIN, UPC, EAN, or ISBN"):
             if c in A:
@@ -1311,9 +1342,13 @@ class WooCommerceAdapter(Adapter):
         variant_options = _variant_options_frame(
             vopt, inv, nown, live_id, lambda: tmp_id if tmp_id is not None else rid.take(pa.array(vsrc)))
         variants = _variants_frame(R, vsrc, vv, perm, nown, live_id, vprod, position, price, image_src, wunit)
+        # grouped products become collections of their children (mapping rules 1.6), on pandas
+        # frames; otherwise the tables go to the schema check as Arrow tables of its types
+        as_table = _frame if is_grouped_p.any() else _table
+        products, product_options, variants, variant_options, images, members, extra_df = (
+            as_table(f) for f in (products, product_options, variants, variant_options, images, members, extra_df))
         if gone.any():
             variants = variants[~gone]
-        # ---- grouped products become collections of their children (mapping rules 1.6) ----------
         if is_grouped_p.any():
             products, images, members, collections, extra_df = self._fold_grouped(
                 A, pidx, prid, ids, sku, products, variants, images, members, collections, extra_df,
