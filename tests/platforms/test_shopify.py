@@ -409,3 +409,35 @@ def test_absolute_urls_match_the_regex():
                                     ignore_case=True).to_pylist()
     assert list(shopify._absolute_urls(arr)) == want
     assert list(shopify._absolute_urls(arr.slice(3, 9))) == want[3:12]
+
+
+def test_variant_option_join_is_reused_only_for_the_same_columns():
+    import numpy as np
+
+    vids = pd.Series(["a", "b", "c"], dtype="string[pyarrow]")
+    opts = pd.Series(["b", "b", "a", "x"], dtype="string[pyarrow]")
+    join = shopify._VariantOptionJoin()
+    codes = join.codes(vids, opts)
+    assert codes.tolist() == [0, 1, 2, 1, 1, 0, 3]
+    shallow = pd.DataFrame({"v": vids, "w": vids}).copy(deep=False)["v"]
+    assert join.codes(vids.copy(deep=False), opts) is codes
+    assert join.codes(shallow, opts).tolist() == codes.tolist()
+    other = pd.Series(["c", "b", "a"], dtype="string[pyarrow]")
+    assert join.codes(other, opts).tolist() == [0, 1, 2, 1, 1, 2, 3]
+    with_null = pd.Series(["a", None], dtype="string[pyarrow]")
+    assert join.codes(with_null, opts).tolist() == [0, -1, 1, 1, 0, 2]
+    assert join.codes(with_null, opts, nulls_as_empty=True).tolist() == [0, 1, 2, 2, 0, 3]
+    assert isinstance(codes, np.ndarray)
+
+
+def test_concat_cells_matches_binary_join():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    a = pa.array(["x", "", "é,\"q\""]).slice(0, 3)
+    b = pa.array(["1", "22", ""])
+    items = [a, ",", b, ",k,", a]
+    want = pc.binary_join_element_wise(*[pa.scalar(x) if isinstance(x, str) else x for x in items], "")
+    assert shopify._concat_cells(items).to_pylist() == want.to_pylist()
+    assert shopify._concat_cells([a.slice(1), ",", b.slice(1)]).to_pylist() == ["22,", ",\"q\","][:0] + [",22", "é,\"q\","]
+    assert shopify._concat_cells([a.slice(0, 0), ","]).to_pylist() == []

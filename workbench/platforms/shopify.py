@@ -324,6 +324,8 @@ class ShopifyAdapter(Adapter):
     def __init__(self) -> None:
         #: issues found by the last :meth:`write` (formula_neutralised, dropped extras, ...)
         self.write_issues: pd.DataFrame = issues_frame()
+        #: the variant <-> option row join of the catalog last validated or written
+        self._joins = _VariantOptionJoin()
 
     # ---- reading -----------------------------------------------------------------------------
     def read(self, paths, *, mapping: Mapping | None = None) -> ReadResult:
@@ -394,7 +396,7 @@ class ShopifyAdapter(Adapter):
         issues: list[dict] = []
         written: list[Path] = []
         if len(catalog.products):
-            header, frame, product_of_row = _product_rows(catalog, dialect, issues)
+            header, frame, product_of_row = _product_rows(catalog, dialect, issues, self._joins)
             written += _write_split(out_dir, "products", header, frame, product_of_row, issues)
         if len(catalog.customers):
             frame = _customer_rows(catalog)
@@ -404,7 +406,7 @@ class ShopifyAdapter(Adapter):
         return written
 
     def validate(self, catalog: Catalog) -> pd.DataFrame:
-        return validate(catalog)
+        return validate(catalog, self._joins)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1026,8 +1028,15 @@ def _ordered_by_product(owner: np.ndarray, position: pd.Series) -> np.ndarray:
     lo = int(pos.min())
     span = int(pos.max()) - lo + 1
     if span * (int(own.max()) + 1) < 2 ** 62:
-        return rows[np.argsort(own * span + (pos - lo), kind="stable")]
+        return rows[_stable_order(own * span + (pos - lo))]
     return rows[np.lexsort((pos, own))]
+
+
+def _stable_order(key: np.ndarray) -> np.ndarray:
+    """``np.argsort(key, kind="stable")``, without the sort when ``key`` is already in order."""
+    if len(key) < 2 or not (key[1:] < key[:-1]).any():
+        return np.arange(len(key))
+    return np.argsort(key, kind="stable")
 
 
 class _ProductIds:
@@ -1124,7 +1133,7 @@ class _Cells(dict):
     merge = None
 
 
-def _product_rows(catalog: Catalog, dialect: str, issues: list):
+def _product_rows(catalog: Catalog, dialect: str, issues: list, joins: "_VariantOptionJoin | None" = None):
     """The product CSV as {header: (source, index)} plus the product index of every row."""
     legacy = dialect == "legacy"
     products, var, img = catalog.products, catalog.variants, catalog.images
@@ -1153,7 +1162,7 @@ def _product_rows(catalog: Catalog, dialect: str, issues: list):
         product_col(key)
     status = _atext(products["status"])
     product_col("status", status if legacy else pc.utf8_capitalize(status))
-    _option_columns(catalog, ids, v_p, n_p, lay, out)
+    _option_columns(catalog, ids, v_p, n_p, lay, out, joins or _VariantOptionJoin())
     for key in ("sku", "barcode", "inventory_tracker", "fulfillment_service", "tax_code", "price",
                 "compare_at_price", "cost", "requires_shipping", "taxable", "inventory_quantity"):
         variant_col(key)
@@ -1180,7 +1189,7 @@ def _product_rows(catalog: Catalog, dialect: str, issues: list):
 
 
 def _option_columns(catalog: Catalog, ids: "_ProductIds", v_p: np.ndarray, n_p: int, lay: _Layout,
-                    out: dict) -> None:
+                    out: dict, joins: "_VariantOptionJoin") -> None:
     """Option names / links (product level) and values (variant level) for positions 1..3."""
     po, vo, var = catalog.product_options, catalog.variant_options, catalog.variants
     # product -> its first option row at each position (products sharing an id share the rows)
@@ -1192,9 +1201,8 @@ def _option_columns(catalog: Catalog, ids: "_ProductIds", v_p: np.ndarray, n_p: 
         first_p = ids.first_product
         has_opt[first_p[named & (first_p >= 0)]] = True
     po_pos = po["position"].to_numpy(dtype="int64", na_value=0)
-    vid = _keys(var["variant_id"])
-    n_v = len(vid)
-    v_codes = _joint_codes(vid, _keys(vo["variant_id"])) if len(vo) else np.zeros(n_v, dtype=np.int64)
+    n_v = len(var)
+    v_codes = joins.codes(var["variant_id"], vo["variant_id"]) if len(vo) else np.zeros(n_v, dtype=np.int64)
     v_code, vo_code = v_codes[:n_v], v_codes[n_v:]
     vo_pos = vo["position"].to_numpy(dtype="int64", na_value=0)
     names_all, links_all, values_all = _atext(po["name"]), _atext(po["linked_to"]), _atext(vo["value"])
@@ -1611,7 +1619,33 @@ def _join_run(members: list, *, trailing_comma: bool) -> pa.Array:
             items.append(",")
     if len(items) == 1:
         return items[0]
-    return pc.binary_join_element_wise(*[pa.scalar(x) if isinstance(x, str) else x for x in items], "")
+    if any(x.null_count for x in items if not isinstance(x, str)):
+        return pc.binary_join_element_wise(*[pa.scalar(x) if isinstance(x, str) else x for x in items], "")
+    return _concat_cells(items)
+
+
+def _concat_cells(items: list) -> pa.Array:
+    """Row by row, the texts of ``items`` (string arrays of one length, or constant strings) one after
+    the other: one ``take`` of every row's items in order, whose offsets are then kept per row."""
+    arrays = [x for x in items if not isinstance(x, str)]
+    m, k = len(arrays[0]), len(items)
+    if not m:
+        return pa.array([], type=pa.string())
+    pool = pa.concat_arrays([*(x.cast(pa.string()) for x in arrays),
+                             pa.array([x for x in items if isinstance(x, str)], type=pa.string())])
+    flat = np.empty((m, k), dtype=np.int64)
+    at, const = 0, m * len(arrays)
+    for j, x in enumerate(items):
+        if isinstance(x, str):
+            flat[:, j] = const
+            const += 1
+        else:
+            flat[:, j] = np.arange(at, at + m)
+            at += m
+    out = pc.take(pool, pa.array(flat.reshape(-1)))
+    offsets, _ = _string_buffers(out)
+    return pa.Array.from_buffers(pa.string(), m, [None, pa.py_buffer(np.ascontiguousarray(offsets[::k])),
+                                                  out.buffers()[2]])
 
 
 def _join_segments(members: list, *, trailing_comma: bool) -> list[pa.Array]:
@@ -1815,8 +1849,10 @@ def _grouped_issues(p_idx: np.ndarray, examples: np.ndarray, skus: np.ndarray, h
     return [_issue_block(1, "error", "", check, detail, column, "", hint)]
 
 
-def validate(catalog: Catalog) -> pd.DataFrame:
+def validate(catalog: Catalog, joins: "_VariantOptionJoin | None" = None) -> pd.DataFrame:
     """Problems that would stop or damage a Shopify import (formats.md 1.4); empty when none.
+
+    ``joins`` may keep the variant <-> option join for a write of the same catalog.
 
     Column-wise (Arrow compute): no Python loop over products, variants or images. Checks that fire
     on very many rows (relative image paths) are summarised instead of listed row by row.
@@ -1933,7 +1969,7 @@ def validate(catalog: Catalog) -> pd.DataFrame:
                 _np_text(take(skus, i)))
         vo = catalog.variant_options
         if len(vo):
-            combo_id, combo = _combinations(V["variant_id"], vo)
+            combo_id, combo = _combinations(V["variant_id"], vo, joins or _VariantOptionJoin())
             key = v_pid_codes * (int(combo_id.max(initial=0)) + 1) + combo_id
             i = np.flatnonzero(_dup_mask(key))
             if len(i):
@@ -2035,11 +2071,11 @@ def _host_has_inner_dot(data: np.ndarray, host: np.ndarray, ends: np.ndarray) ->
     return (dot >= 0) & (dot + 1 <= host_len - 2)
 
 
-def _combinations(variant_ids: pd.Series, vo: pd.DataFrame):
+def _combinations(variant_ids: pd.Series, vo: pd.DataFrame, joins: "_VariantOptionJoin"):
     """Per variant (rows of ``variant_ids``): an integer id of its option values in position order (equal
     values, equal id; none -> one id of its own), and a function giving the values of row j as text."""
     n = len(variant_ids)
-    codes = _joint_codes(_atext(variant_ids), _atext(vo["variant_id"]))
+    codes = joins.codes(variant_ids, vo["variant_id"], nulls_as_empty=True)
     v_code, o_code = codes[:n], codes[n:]
     val = _atext(vo["value"])
     val_code = _codes(val)
@@ -2081,32 +2117,43 @@ def _order_by(major: np.ndarray, minor: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     lo, span = int(minor.min()), int(minor.max()) - int(minor.min()) + 1
     if int(major.min()) >= 0 and span * (int(major.max()) + 1) < 2 ** 62:
-        return np.argsort(major * span + (minor - lo), kind="stable")
+        return _stable_order(major * span + (minor - lo))
     return np.lexsort((minor, major))
 
 
-_JOINT: list = []     # the last (identity of two arrays, the arrays, their joint codes)
+class _VariantOptionJoin:
+    """The variant ids of the variants and of their option rows in one numbering (:func:`_codes` of
+    both), kept for the last pair of id columns: validating and writing a catalog both join the
+    variants with their option rows, and the second one reuses the first one's hash pass.
 
-
-def _joint_codes(first: pa.Array, second: pa.Array) -> np.ndarray:
-    """:func:`_codes` of ``first`` followed by ``second`` (one numbering for both).
-
-    The result for the last pair of arrays is kept (with the arrays, so their buffers stay theirs):
-    validating and writing a catalog both join the variants with their option rows, and the
-    second call reuses the first one's hash pass.
+    Columns are recognised by their Arrow data: the same (immutable) ChunkedArray object, which is
+    kept referenced here, so shallow copies of the frames match and nothing else can.
     """
-    key = (_identity(first), _identity(second))
-    if _JOINT and _JOINT[0][0] == key:
-        return _JOINT[0][2]
-    codes = _codes(pa.concat_arrays([first, second]))
-    codes.flags.writeable = False
-    _JOINT[:] = [(key, (first, second), codes)]
-    return codes
+
+    def __init__(self) -> None:
+        self._kept: tuple | None = None     # ((two ChunkedArrays), codes)
+
+    def codes(self, first: pd.Series, second: pd.Series, *, nulls_as_empty: bool = False) -> np.ndarray:
+        """Joint codes of ``first`` then ``second`` (nulls -1, or coded as '' with ``nulls_as_empty``)."""
+        a, b = _arrow(first), _arrow(second)
+        if not all((pa.types.is_string(x.type) or pa.types.is_large_string(x.type)) and not x.null_count
+                   for x in (a, b)):
+            text = _text_of if nulls_as_empty else _keys_of
+            return _codes(pa.concat_arrays([text(a), text(b)]))
+        sources = (_chunked(first), _chunked(second))
+        known = all(x is not None for x in sources)
+        kept = self._kept
+        if known and kept is not None and all(x is y for x, y in zip(kept[0], sources)):
+            return kept[1]
+        codes = _codes(pa.concat_arrays([_keys_of(a), _keys_of(b)]))
+        codes.flags.writeable = False
+        self._kept = (sources, codes) if known else None
+        return codes
 
 
-def _identity(arr: pa.Array) -> tuple:
-    """What makes an (immutable) Arrow array the same one: type, length, offset and buffer addresses."""
-    return (str(arr.type), len(arr), arr.offset, tuple(0 if b is None else b.address for b in arr.buffers()))
+def _chunked(s: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow data behind an Arrow-backed column (None for other columns)."""
+    return getattr(s.array, "_pa_array", None)
 
 
 def _too_many(codes: np.ndarray, limit: int) -> bool:
