@@ -253,8 +253,9 @@ def _tail_bytes(text: pa.Array) -> np.ndarray:
     w = np.zeros(len(b), dtype=np.uint64)
     big = b >= 8
     if big.any():
-        win = np.ndarray((len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))  # win[k] = data[k:k+8]
-        w[big] = win[b[big] - 8]
+        win = np.lib.stride_tricks.as_strided(data, shape=(len(data) - 7, 8), strides=(1, 1),
+                                              writeable=False)  # win[k] = data[k:k+8]
+        w[big] = np.ascontiguousarray(win[b[big] - 8]).view("<u8").ravel()
     if not big.all():  # the strings ending in the first 8 bytes of the buffer
         head = np.zeros(16, dtype=np.uint8)
         head[8:8 + min(len(data), 8)] = data[:8]
@@ -274,12 +275,31 @@ def _first_text(groups: np.ndarray, text: pa.Array) -> np.ndarray:
     fp = (groups.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
           ^ (off[1:] - off[:-1]) * np.uint64(0xC2B2AE3D27D4EB4F)
           ^ _tail_bytes(text))
-    cand = np.flatnonzero(pd.Index(fp.view(np.int64)).duplicated(keep=False))
+    cand = _near_repeats(groups, fp)
     first = np.ones(n, dtype=bool)
     if len(cand):
         (c,), nc = _codes(text.take(cand))
         first[cand] = _first_mask(groups[cand] * nc + c)
     return first
+
+
+def _near_repeats(groups: np.ndarray, fp: np.ndarray) -> np.ndarray:
+    """Positions whose fingerprint ``fp`` occurs twice. When ``groups`` is sorted with short runs
+    (the fingerprint includes the group), only rows a run apart are compared: a few vector compares
+    instead of a hash of every row."""
+    n = len(fp)
+    new = np.ones(n, dtype=bool)
+    new[1:] = groups[1:] != groups[:-1]
+    starts = np.flatnonzero(new)
+    longest = int(np.diff(np.append(starts, n)).max()) if n else 0
+    if not (longest <= 16 and bool((groups[1:] >= groups[:-1]).all())):
+        return np.flatnonzero(pd.Index(fp.view(np.int64)).duplicated(keep=False))
+    rep = np.zeros(n, dtype=bool)
+    for d in range(1, longest):
+        same = fp[d:] == fp[:-d]
+        rep[d:] |= same
+        rep[:-d] |= same
+    return np.flatnonzero(rep)
 
 
 def _run_positions(groups: np.ndarray) -> np.ndarray:
@@ -302,14 +322,15 @@ def _split_at_eq(flat: pa.Array, eq: np.ndarray) -> tuple[pa.Array, pa.Array]:
     the token is the code, the value empty): new offsets over the same bytes (code, ``=``, value
     per token); the codes taken, the values left in place."""
     n = len(flat)
-    off = _offsets(flat).astype(np.int64)
+    off = _offsets(flat)
     a, b = off[:-1], off[1:]
     has = eq >= 0
-    e = np.where(has, a + eq, b)
+    e = np.where(has, a + eq.astype(np.int32), b)
     o3 = np.empty(3 * n + 1, dtype=np.int32)
-    o3[0:3 * n:3] = a
-    o3[1:3 * n:3] = e
-    o3[2:3 * n:3] = np.where(has, e + 1, b)
+    rows = o3[:3 * n].reshape(n, 3)  # per token: code start, "=" (or end), value start
+    rows[:, 0] = a
+    rows[:, 1] = e
+    np.add(e, has, out=rows[:, 2])  # without "=" the value is empty: e == b
     o3[3 * n] = b[-1] if n else 0
     arr3 = pa.StringArray.from_buffers(3 * n, pa.py_buffer(o3), flat.buffers()[2])
     return arr3.take(np.arange(0, 3 * n, 3)), arr3  # the values: arr3 at 3 * token + 2, taken when needed
@@ -327,10 +348,12 @@ def _pairs(arr: pa.Array, sep: str = ",", values: bool = True) -> dict:
         empty = pa.array([], pa.string())
         return {"row": parents, "code": empty, "value": empty, "order": parents.copy(), "vpos": parents.copy(),
                 "qcode": np.zeros(0, dtype=bool), "arr3": (empty,), "ascii": True}
-    ascii_ = _is_ascii(flat)
+    data = _data(arr)
+    ascii_ = not bool((data >= 128).any())
+    quotes = bool((data == 34).any())  # without any '"' there is nothing to unquote
     trim_ws = pc.ascii_trim_whitespace if ascii_ else pc.utf8_trim_whitespace
     trim = pc.ascii_trim if ascii_ else pc.utf8_trim
-    eq = pc.find_substring(flat, "=").to_numpy(zero_copy_only=False).astype(np.int64)
+    eq = pc.find_substring(flat, "=").to_numpy(zero_copy_only=False)
     start = eq >= 0
     start[0] = True
     start[1:] |= parents[1:] != parents[:-1]
@@ -350,14 +373,17 @@ def _pairs(arr: pa.Array, sep: str = ",", values: bool = True) -> dict:
     code0, arr3 = _split_at_eq(flat, eq)
     vpos = np.arange(len(flat))
     code_raw = trim_ws(code0)
-    code = trim(code_raw, characters='" ')
-    qcode = pc.starts_with(code_raw, '"').to_numpy(zero_copy_only=False)
+    if quotes:
+        code = trim(code_raw, characters='" ')
+        qcode = pc.starts_with(code_raw, '"').to_numpy(zero_copy_only=False)
+    else:
+        code, qcode = code_raw, np.zeros(len(code_raw), dtype=bool)
     keep = _filled(code)
     if not keep.all():
         k = pa.array(keep)
         parents, code, vpos, order, qcode = parents[keep], code.filter(k), vpos[keep], order[keep], qcode[keep]
     out = {"row": parents, "code": code, "order": order, "vpos": vpos, "qcode": qcode, "arr3": (arr3,),
-           "ascii": ascii_}
+           "ascii": ascii_, "quotes": quotes}
     if values:
         out["value"] = _pair_values(out)
     return out
@@ -376,6 +402,8 @@ def _pair_values(p: dict, idx=None) -> pa.Array:
         vpos, qcode = vpos[idx], qcode[idx]
     value = p["arr3"][0].take(3 * vpos + 2)
     value = (pc.ascii_trim_whitespace if p["ascii"] else pc.utf8_trim_whitespace)(value)
+    if not p.get("quotes", True):
+        return value
     quoted = pc.and_(pc.starts_with(value, '"'), pc.ends_with(value, '"'))
     if pc.any(quoted).as_py():
         value = pc.if_else(pc.and_(quoted, pc.greater_equal(pc.utf8_length(value), 2)),
@@ -472,11 +500,34 @@ def _url_array(pattern: str, fields: dict, n: int, mapping, key: str) -> pa.Arra
             pa.array(pd.Series(v, dtype=object).fillna("").astype(str).to_numpy(dtype=object), type=pa.string())
         ok &= _filled(v)
         pieces.append(v)
-    if not any(isinstance(p, pa.Array) for p in pieces):
+    arrays = [i for i, p in enumerate(pieces) if isinstance(p, pa.Array)]
+    if not arrays:
         out = pa.array(["".join(pieces)] * n, type=pa.string())
+    elif len(arrays) == 1:  # literal text around one field: two slice inserts, no element-wise join
+        i = arrays[0]
+        out = _affix(pieces[i], "".join(pieces[:i]), "".join(pieces[i + 1:]))
     else:
         out = pc.binary_join_element_wise(*pieces, "")
     return pc.if_else(pa.array(ok), out, pa.scalar(None, pa.string()))
+
+
+def _affix(arr: pa.Array, prefix: str, suffix: str) -> pa.Array:
+    """``prefix + value + suffix`` of each string (nulls stay null)."""
+    if prefix:
+        arr = pc.binary_replace_slice(arr, start=0, stop=0, replacement=prefix)
+    if suffix:
+        end = 2 ** 31 - 1
+        arr = pc.binary_replace_slice(arr, start=end, stop=end, replacement=suffix)
+    return arr
+
+
+def _data(arr: pa.Array) -> np.ndarray:
+    """The bytes of a string array's values (a view of its data buffer; nulls have no bytes here)."""
+    off = _offsets(arr)
+    buf = arr.buffers()[2]
+    if not len(arr) or buf is None:
+        return np.zeros(0, dtype=np.uint8)
+    return np.frombuffer(buf, dtype=np.uint8)[int(off[0]):int(off[-1])]
 
 
 def _has_byte(arr: pa.Array, byte: int) -> np.ndarray:
@@ -508,9 +559,9 @@ def _join_base(base_url: str, src: pa.Array, rel: np.ndarray) -> pa.Array:
     """Relative image paths joined to ``base_url`` (the others kept)."""
     if rel.all() and src.null_count == 0 and pc.all(pc.starts_with(src, "/")).as_py() \
             and not pc.any(pc.starts_with(src, "//")).as_py():
-        return pc.binary_join_element_wise(base_url, src, "")  # each path has exactly one leading "/"
-    return pc.if_else(pa.array(rel), pc.binary_join_element_wise(base_url, pc.utf8_ltrim(src, characters="/"), "/"),
-                      src)
+        return _affix(src, base_url, "")  # each path has exactly one leading "/"
+    joined = _affix(pc.utf8_ltrim(src, characters="/"), base_url + "/", "")
+    return pc.if_else(pa.array(rel), joined, src)
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
@@ -1426,7 +1477,7 @@ class _Reader:
             return []
         drow = self.d_of_code[self.sku_codes[spos]]
         scope = self.scope.take(spos)
-        prefix = pc.binary_join_element_wise("store_view:", scope, "")
+        prefix = _affix(scope, "store_view:", "")
         rows_, vals_, keys_ = [], [], []
         for c in self.columns:
             if c in ("sku", "store_view_code"):
@@ -1438,7 +1489,7 @@ class _Reader:
                 continue
             rows_.append(drow[m])
             vals_.append(v.take(m))
-            keys_.append(pc.binary_join_element_wise(prefix.take(m), ":" + c, ""))
+            keys_.append(_affix(prefix.take(m), "", ":" + c))
         if not rows_:
             return []
         rows, vals, keys = np.concatenate(rows_), pa.concat_arrays(vals_), pa.concat_arrays(keys_)
@@ -1652,40 +1703,17 @@ def _collections(row: np.ndarray, path: pa.Array, prid: pa.Array, mapping) -> tu
 
 
 def _decimal_text(s: pa.Array, signed: bool, most: int | None) -> np.ndarray:
-    """Mask of the cells that are plain decimals, by one numpy pass over the bytes: ``signed``:
+    """Mask of the cells that are plain decimals (one regex pass in Arrow): ``signed``:
     ``-?\\d+(\\.\\d+)?`` with at most ``most`` digits on each side of the point (the
     ``to_numeric`` fast path); else an amount, ``\\d+(\\.\\d+)?|\\.\\d+``."""
-    off = _offsets(s).astype(np.int64)
-    lens = off[1:] - off[:-1]
-    ok = lens > 0
-    ne = np.flatnonzero(ok)
-    if not len(ne):
-        return ok
-    data = np.frombuffer(s.buffers()[2], dtype=np.uint8)[off[0]:off[-1]]
-    start, end = off[:-1][ne] - off[0], off[1:][ne] - off[0]
-    dig = (data >= 48) & (data <= 57)
-    dot = data == 46
-    minus = data == 45
-    other = ~(dig | dot | (minus if signed else False))
-    n_dot = np.add.reduceat(dot.astype(np.int32), start)
-    good = ~np.add.reduceat(other, start).astype(bool) & (n_dot <= 1) & dig[end - 1]
     if signed:
-        neg = minus[start]
-        good &= np.add.reduceat(minus.astype(np.int32), start) == neg.astype(np.int32)
-        first = start + neg
-        good &= dig[np.minimum(first, len(data) - 1)] & (first < end)
-        if most is not None:
-            ln = end - start
-            dpos = np.full(len(ne), -1, dtype=np.int64)
-            at = np.flatnonzero(dot)
-            if len(at):
-                dpos[np.searchsorted(start, at, "right") - 1] = at
-            has = (n_dot == 1) & (dpos >= 0)
-            int_len = np.where(has, dpos - start, ln) - neg
-            frac_len = np.where(has, end - dpos - 1, 0)
-            good &= (int_len <= most) & (frac_len <= most)
-    ok[ne] = good
-    return ok
+        d = "[0-9]+" if most is None else f"[0-9]{{1,{int(most)}}}"
+        pattern = f"^-?{d}(\\.{d})?$"
+    else:
+        pattern = "^[0-9]*\\.?[0-9]+$"
+    if not len(s):
+        return np.zeros(0, dtype=bool)
+    return pc.fill_null(pc.match_substring_regex(s, pattern), False).to_numpy(zero_copy_only=False)
 
 
 def _money(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
