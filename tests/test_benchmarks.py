@@ -1,4 +1,4 @@
-"""Smoke test of benchmarks/reports.py on a tiny demo shop: it runs and ends with its headline.
+"""Smoke tests of the benchmark scripts (reports.py on a tiny demo shop; the output comparison helper).
 
 Timings are never asserted here (machines are shared and noisy); `make bench` checks the targets.
 """
@@ -24,3 +24,22 @@ def test_reports_benchmark_runs(tmp_path):
     for report in ("kpis", "orders", "supplier_payments"):
         assert any(ln.startswith(report) for ln in lines), proc.stdout[-3000:]
     assert db.exists()  # built on demand; a second run would reuse it
+
+
+def test_same_outputs_lists_every_difference(tmp_path):
+    """benchmarks/_same_outputs.py: files only on one side and files whose bytes differ, nested too."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("same_outputs", ROOT / "benchmarks" / "_same_outputs.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    a, b = tmp_path / "a", tmp_path / "b"
+    for d in (a / "route", b / "route"):
+        d.mkdir(parents=True)
+        (d / "same.csv").write_bytes(b"x,y\n1,2\n")
+    (a / "route" / "changed.csv").write_bytes(b"1\n")
+    (b / "route" / "changed.csv").write_bytes(b"2\n")
+    (a / "route" / "gone.csv").write_bytes(b"")
+    (b / "new-route").mkdir()
+    assert mod.differences(a, b) == ["new-route (only in the working tree)", "route/changed.csv",
+                                     "route/gone.csv (only in the commit)"]
+    assert mod.differences(a / "route", a / "route") == []
