@@ -28,7 +28,6 @@ gathered per product with pandas/pyarrow. Canonical decisions follow the Magento
 from __future__ import annotations
 
 import os
-import string
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +40,7 @@ from ..mapping import slugify
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
 from .csvio import read_table
+from .magento2 import _url_array
 from ._common import (ATTR_NS, arrow_strings, attr_key, collections_from_paths, concat_extra, concat_results,
                       extra_rows, final_variant_ids, fold_grouped, isin, issue, issues_for, lookup, mapping_option,
                       mapping_option_name, money, rename_headers, scan_values, slugify_series,
@@ -249,21 +249,9 @@ def _parse_dates(s: pd.Series) -> pd.Series:
 
 
 def _url_series(pattern: str, fields: dict, n: int, mapping, key: str) -> pd.Series:
-    """``pattern.format(**row)`` per row, column-wise; a row where a used field is empty gets None."""
-    out = pd.Series("", index=range(n), dtype=object)
-    ok = np.ones(n, dtype=bool)
-    for lit, name, _spec, _conv in string.Formatter().parse(pattern):
-        out = out + lit
-        if name is None:
-            continue
-        if name not in fields:
-            raise InputError(f"the URL pattern {pattern!r} uses {{{name}}} which the Magento 1 export does not "
-                             f"have; use one of: {', '.join('{' + k + '}' for k in fields)}",
-                             file=getattr(mapping, "path", None), column=key)
-        v = pd.Series(fields[name], dtype=object).fillna("").astype(str).reset_index(drop=True)
-        ok &= (v != "").to_numpy()
-        out = out + v
-    return out.where(ok, None)
+    """``pattern.format(**row)`` per row (the Magento 2 reader's column-wise patterns); a row where a
+    used field is empty gets None: an old URL is never invented."""
+    return pd.Series(_url_array(pattern, fields, n, mapping, key).to_pylist(), dtype=object)
 
 
 def _absolute(src: pd.Series, base_url: str) -> pd.Series:
