@@ -903,6 +903,15 @@ def concat_results(results: list[ReadResult]) -> ReadResult:
                       [f for r in results for f in r.files])
 
 
+def merge_file_collections(catalog: Catalog) -> None:
+    """After reading several files of one shop: a category met in several files is one collection
+    (the first file's row), each member once, positions renumbered per collection."""
+    catalog.collections = catalog.collections.drop_duplicates("collection_id").reset_index(drop=True)
+    cp = catalog.collection_products.drop_duplicates(["collection_id", "product_id"]).reset_index(drop=True)
+    cp["position"] = cp.groupby("collection_id", sort=False).cumcount() + 1
+    catalog.collection_products = cp
+
+
 # =================================================================================================
 # the mapping file, whatever its shape
 # =================================================================================================

@@ -42,9 +42,9 @@ from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
 from .csvio import read_table
 from .magento2 import _url_array
 from ._common import (ATTR_NS, arrow_strings, attr_key, collections_from_paths, concat_extra, concat_results,
-                      extra_rows, final_variant_ids, fold_grouped, isin, issue, issues_for, lookup, mapping_option,
-                      mapping_option_name, money, rename_headers, scan_values, slugify_series,
-                      to_numeric, unique_handles)
+                      merge_file_collections, extra_rows, final_variant_ids, fold_grouped, isin, issue, issues_for,
+                      lookup, mapping_option, mapping_option_name, money, rename_headers, scan_values,
+                      slugify_series, to_numeric, unique_handles)
 
 __all__ = ["Magento1Adapter"]
 
@@ -279,12 +279,8 @@ class Magento1Adapter(Adapter):
         seen: list = []  # per file read: (table, sku -> position of its product row); the first file wins
         results = [self._read_one(read_table(p, label="Magento 1 export"), mapping, seen) for p in paths]
         res = concat_results(results)
-        if len(results) > 1:  # a category met in several files is one collection
-            cat = res.catalog
-            cat.collections = cat.collections.drop_duplicates("collection_id").reset_index(drop=True)
-            cp = cat.collection_products.drop_duplicates(["collection_id", "product_id"]).reset_index(drop=True)
-            cp["position"] = cp.groupby("collection_id", sort=False).cumcount() + 1
-            cat.collection_products = cp
+        if len(results) > 1:
+            merge_file_collections(res.catalog)
         return res
 
     # ---------------------------------------------------------------------------------------------

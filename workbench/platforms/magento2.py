@@ -50,10 +50,10 @@ from ..safeio import atomic_write, is_formula
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
 from .csvio import read_table
-from ._common import (ATTR_NS, EXTRA_COLUMNS, arrow_strings, attr_key, collection_names, concat_extra, concat_results,
-                      none_if_empty, to_numeric, extra_rows, extra_wide, fmt_money, isin, issue, lookup,
-                      mapping_option, mapping_option_name, rename_headers, slugify_series, unique_handles,
-                      fold_grouped, suffix_repeats)
+from ._common import (ATTR_NS, EXTRA_COLUMNS, arrow_strings, attr_key, collection_names, concat_extra,
+                      concat_results, merge_file_collections, none_if_empty, to_numeric, extra_rows, extra_wide,
+                      fmt_money, isin, issue, lookup, mapping_option, mapping_option_name, rename_headers,
+                      slugify_series, unique_handles, fold_grouped, suffix_repeats)
 
 __all__ = ["Magento2Adapter", "IMPORT_COLUMNS"]
 
@@ -616,12 +616,7 @@ class Magento2Adapter(Adapter):
             results.append(_read_customer_files(customer_tables, mapping))
         res = concat_results(results)
         if len(results) > 1:
-            # a category met in several files is one collection (first file's row), members once each
-            cat = res.catalog
-            cat.collections = cat.collections.drop_duplicates("collection_id").reset_index(drop=True)
-            cp = cat.collection_products.drop_duplicates(["collection_id", "product_id"]).reset_index(drop=True)
-            cp["position"] = cp.groupby("collection_id", sort=False).cumcount() + 1
-            cat.collection_products = cp
+            merge_file_collections(res.catalog)
         return res
 
     # -----------------------------------------------------------------------------------------

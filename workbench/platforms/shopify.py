@@ -1935,26 +1935,23 @@ def validate(catalog: Catalog, joins: "_VariantOptionJoin | None" = None) -> pd.
     po_pid, v_pid = _atext(po["product_id"]), _atext(V["product_id"])
     p_codes, po_codes, v_pid_codes = np.split(_codes(pa.concat_arrays([pids, po_pid, v_pid])),
                                               [n_p, n_p + len(po_pid)])
+    def too_many(codes: np.ndarray, owners: pa.Array, limit: int, check: str, what: str) -> None:
+        """An error per product with more than ``limit`` rows (options, variants)."""
+        if not _too_many(codes, limit):
+            return
+        pid_c, cnt = np.unique(_np_text(owners).astype(str), return_counts=True)
+        many = cnt > limit
+        add(np.flatnonzero(many), "error", handle_of(pd.Series(pid_c[many], dtype=object)), check,
+            np.array([f"{c} {what}; Shopify allows {limit}" for c in cnt[many]], dtype=object))
+
     if len(po):
-        many = _too_many(po_codes, MAX_OPTIONS)
-        if many:
-            pid_c, cnt = np.unique(_np_text(po_pid).astype(str), return_counts=True)
-            many = cnt > MAX_OPTIONS
-            ids = pd.Series(pid_c[many], dtype=object)
-            add(np.flatnonzero(many), "error", handle_of(ids), "too_many_options",
-                np.array([f"{c} options; Shopify allows {MAX_OPTIONS}" for c in cnt[many]], dtype=object))
+        too_many(po_codes, po_pid, MAX_OPTIONS, "too_many_options", "options")
         i = sel(_sized(_atext(po["name"]), 255))
         if len(i):
             add(i, "error", handle_of(po["product_id"].iloc[i]), "option_name_too_long",
                 "an option name is over 255 characters")
     if len(V):
-        many = _too_many(v_pid_codes, MAX_VARIANTS)
-        if many:
-            pid_c, cnt = np.unique(_np_text(v_pid).astype(str), return_counts=True)
-            many = cnt > MAX_VARIANTS
-            ids = pd.Series(pid_c[many], dtype=object)
-            add(np.flatnonzero(many), "error", handle_of(ids), "too_many_variants",
-                np.array([f"{c} variants; Shopify allows {MAX_VARIANTS}" for c in cnt[many]], dtype=object))
+        too_many(v_pid_codes, v_pid, MAX_VARIANTS, "too_many_variants", "variants")
         has_var = np.zeros(int(p_codes.max(initial=-1)) + 1, dtype=bool)
         has_var[v_pid_codes[(v_pid_codes >= 0) & (v_pid_codes < len(has_var))]] = True
         no_var = pc.unique(pc.filter(pids, pa.array(~has_var[p_codes])))
