@@ -102,3 +102,24 @@ def test_catalog_tables_conformed_in_threads_like_in_order(monkeypatch):
     with pytest.raises(SchemaError) as err:
         Catalog.from_frames(variants=bad_variants, products=bad_products)
     assert err.value.table == "variants"
+
+
+def test_empty_rows_matches_utf8_is_space_on_odd_text():
+    """The byte pre-filter of _empty_rows finds exactly what a full utf8_is_space pass finds
+    (ASCII and Unicode white space, empty cells, nulls, sliced and large_string arrays)."""
+    import random
+
+    import pyarrow.compute as pc
+
+    col = schema.C("x", pa.string(), required=True)
+    rng = random.Random(1)
+    chars = ["", " ", "\t", "\u00a0", "a", "\x1c", "\x7f", "é", "\u3000", "~", "\n", "\u2028"]
+    for _ in range(200):
+        vals = [None if rng.random() < 0.1 else "".join(rng.choice(chars) for _ in range(rng.randint(0, 3)))
+                for _ in range(rng.randint(0, 30))]
+        for typ in (pa.string(), pa.large_string()):
+            a = pa.array(vals, type=typ)
+            for arr in (a, a.slice(min(3, len(a)))):
+                blank = pc.or_(pc.equal(pc.binary_length(arr), 0), pc.utf8_is_space(arr))
+                expected = pc.indices_nonzero(pc.or_(arr.is_null(), pc.fill_null(blank, False))).to_pylist()
+                assert schema._empty_rows(arr, col) == expected

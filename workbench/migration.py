@@ -53,6 +53,7 @@ import pyarrow.compute as pc
 from . import mapping as mapping_mod
 from . import platforms, safeio
 from .errors import InputError, ParameterError
+from ._arrow import one_chunk
 from .platforms.base import ISSUE_COLUMNS, LOSS_COLUMNS, Adapter, Catalog, ReadResult, issues_frame
 
 __all__ = ["INPUT_SUFFIXES", "LOSS_REPORT_COLUMNS", "REPORT_FILES", "TARGETS", "VALIDATION_COLUMNS",
@@ -502,7 +503,7 @@ def _arrow_text(s) -> pa.Array:
     else:
         return pa.array(_text(s).to_numpy(dtype=object), type=pa.string())
     if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+        arr = one_chunk(arr)
     if not pa.types.is_string(arr.type):
         arr = arr.cast(pa.string())
     return pc.fill_null(arr, "") if arr.null_count else arr
@@ -707,7 +708,7 @@ def target_losses(catalog: Catalog, profile: TargetProfile, target: str) -> list
     if len(ex):
         def arr(col):
             a = pa.array(ex[col].array)
-            a = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+            a = one_chunk(a)
             return pc.fill_null(pc.cast(a, pa.string()), "")
         agg = _group_sums([arr("namespace"), arr("key"), arr("entity")], _filled(arr("value")))
         agg = sorted(agg)

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import SchemaError
+from ._arrow import one_chunk
 
 __all__ = [
     "MONEY",
@@ -491,8 +492,7 @@ def _cast_generic(values: pd.Series, col: Column) -> tuple[pa.Array, list[tuple[
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
         arr = None
     if arr is not None:
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
+        arr = one_chunk(arr)
         if arr.type == t:
             return arr, []
         if pa.types.is_null(arr.type):
@@ -589,12 +589,38 @@ def _type_name(t: pa.DataType) -> str:
 def _empty_rows(arr: pa.Array, col: Column) -> list[int]:
     """Rows that are null (or NaN), or text that is empty or only white space."""
     nulls = pc.is_null(arr, nan_is_null=True) if pa.types.is_floating(arr.type) else arr.is_null()
-    if pa.types.is_string(col.type):
-        blank = pc.or_(pc.equal(pc.binary_length(arr), 0), pc.utf8_is_space(arr))
-        nulls = pc.or_(nulls, pc.fill_null(blank, False))
-    if not pc.any(nulls).as_py():
-        return []
-    return pc.indices_nonzero(nulls).to_pylist()
+    rows = np.flatnonzero(nulls.to_numpy(zero_copy_only=False)) if arr.null_count or \
+        pa.types.is_floating(arr.type) else np.zeros(0, dtype=np.int64)
+    if pa.types.is_string(col.type) and (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        rows = np.union1d(rows, _blank_rows(arr))
+    return rows.tolist()
+
+
+def _blank_rows(arr: pa.Array) -> np.ndarray:
+    """Positions of the non-null cells that are empty or only white space (``utf8_is_space``).
+
+    A cell whose first byte is a printable ASCII character (0x21-0x7E) cannot be white space, so
+    ``utf8_is_space`` only runs on the few other cells: no pass over all the text."""
+    if not len(arr):
+        return np.zeros(0, dtype=np.int64)
+    _, obuf, dbuf = arr.buffers()
+    odt = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    off = np.frombuffer(obuf, dtype=odt)[arr.offset: arr.offset + len(arr) + 1].astype(np.int64)
+    data = np.frombuffer(dbuf, dtype=np.uint8) if dbuf is not None else np.zeros(1, dtype=np.uint8)
+    starts = off[:-1]
+    empty = off[1:] == starts
+    first = data[np.minimum(starts, max(len(data) - 1, 0))] if len(data) else np.zeros(len(arr), dtype=np.uint8)
+    maybe = ~empty & ((first <= 0x20) | (first >= 0x7F))
+    if arr.null_count:
+        valid = arr.is_valid().to_numpy(zero_copy_only=False)
+        empty &= valid
+        maybe &= valid
+    out = np.flatnonzero(empty)
+    cand = np.flatnonzero(maybe)
+    if len(cand):
+        space = pc.utf8_is_space(arr.take(pa.array(cand, type=pa.int64()))).to_numpy(zero_copy_only=False)
+        out = np.union1d(out, cand[space])
+    return out
 
 
 def _check_values(arr: pa.Array, col: Column) -> list[tuple[int, object, str, str]]:
@@ -658,13 +684,12 @@ def conform_arrow(name: str, frame: pd.DataFrame | pa.Table) -> pa.Table:
         if isinstance(values, pd.DataFrame):  # duplicated column name
             values = values.iloc[:, 0]
         if isinstance(values, pd.Series) and isinstance(values.dtype, pd.ArrowDtype):
-            values = pa.chunked_array([values.array._pa_array.combine_chunks()]) if n else pa.array([], values.dtype.pyarrow_dtype)
+            values = pa.chunked_array([one_chunk(values.array._pa_array)]) if n else pa.array([], values.dtype.pyarrow_dtype)
         if pa.types.is_decimal(col.type):
             arr, bad = _cast_money(values, col)
         else:
             arr, bad = _cast_generic(values, col)
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
+        arr = one_chunk(arr)
         bad += _check_values(arr, col)
         problems += [(name, col.name, i, v, chk, f"'{col.name}' {why}") for i, v, chk, why in bad]
         arrays.append(arr)

@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 
 from .. import schema
 from ..errors import InputError
+from .._arrow import one_chunk
 from ..mapping import Mapping, slugify, unique_handles as _unique_handles
 from ..safeio import atomic_write, is_formula
 from .base import Catalog, ReadResult, issues_frame, loss_frame
@@ -75,7 +76,7 @@ def arrow_strings(s) -> pa.Array:
     else:
         arr = pa.array(pd.Series(s).astype("str").to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+        arr = one_chunk(arr)
     if pa.types.is_large_string(arr.type):
         arr = arr.cast(pa.string())
     return arr
@@ -83,14 +84,12 @@ def arrow_strings(s) -> pa.Array:
 
 def str_series(arr, index=None) -> pd.Series:
     """A pandas ``str`` Series over an Arrow string array (no copy through Python objects)."""
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return pd.Series(pd.array(arr, dtype="str"), index=index)
+    return pd.Series(pd.array(one_chunk(arr), dtype="str"), index=index)
 
 
 def _key_array(values) -> pa.Array:
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
-        return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        return one_chunk(values)
     if isinstance(values, (set, frozenset)):
         values = list(values)
     if isinstance(values, pd.Index):
@@ -225,8 +224,7 @@ def _text_codes(arr: pa.Array) -> tuple[np.ndarray, int]:
 def dictionary_codes(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """``pc.dictionary_encode`` as (int64 codes, dictionary); nulls get a code; a value repeated on
     neighbouring rows is hashed once."""
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    arr = one_chunk(arr)
     starts = run_starts(arr)
     if starts is not None:
         enc = pc.dictionary_encode(arr.take(pa.array(starts, type=pa.int64())))

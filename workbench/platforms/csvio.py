@@ -43,6 +43,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import InputError
+from .._arrow import one_chunk
 
 __all__ = ["CsvTable", "csv_lines", "header_line", "not_gtin", "read_table", "sniff_delimiter",
            "spreadsheet_mangled"]
@@ -504,7 +505,7 @@ def _rows_with_bytes(arr: pa.Array, chars: bytes) -> np.ndarray:
 
 
 def _text_column(col) -> pa.Array:
-    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    arr = one_chunk(col)
     if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         arr = pc.cast(arr, pa.string())
     if arr.null_count:

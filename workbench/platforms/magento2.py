@@ -45,6 +45,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError
+from .._arrow import one_chunk
 from ..mapping import Mapping, slugify
 from ..safeio import atomic_write, is_formula
 from . import register
@@ -146,9 +147,7 @@ def _take(arr, idx) -> pa.Array:
 
 def _strs(arr) -> pd.array:
     """An Arrow string array as a pandas ``str`` array (no copy through Python objects)."""
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return pd.array(arr, dtype="str")
+    return pd.array(one_chunk(arr), dtype="str")
 
 
 def _arrow_col(arr) -> pd.api.extensions.ExtensionArray:

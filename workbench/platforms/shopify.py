@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from .. import safeio, schema
 from ..errors import InputError
+from .._arrow import one_chunk
 from ..mapping import Mapping
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
@@ -892,9 +893,7 @@ def _arrow(s: pd.Series) -> pa.Array:
     if arr is None:
         return pa.array(s.astype(object).where(s.notna(), None), from_pandas=True)
     if isinstance(arr, pa.ChunkedArray):
-        if arr.num_chunks == 1:
-            return arr.chunk(0)
-        return arr.combine_chunks() if arr.num_chunks else pa.array([], type=arr.type)
+        return one_chunk(arr)
     return arr
 
 
@@ -1810,8 +1809,7 @@ def _first_appearances(dense: np.ndarray) -> np.ndarray:
 def _codes(arr: pa.Array) -> np.ndarray:
     """Integer codes of a string array in order of first appearance (equal strings, equal codes;
     nulls -1), hashing one value per run of equal neighbours."""
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    arr = one_chunk(arr)
     heads, run_of = _runs(arr)
     codes = pc.fill_null(pc.dictionary_encode(heads).indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     return codes if run_of is None else codes[run_of]
