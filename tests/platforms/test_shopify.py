@@ -309,6 +309,19 @@ def test_split_never_cuts_a_product(adapter, tmp_path, monkeypatch):
     assert len(out) == 3 and "product_too_large_for_file" in set(adapter.write_issues["check"])
 
 
+@need_samples
+def test_split_files_are_the_same_whatever_the_block_size(adapter, tmp_path, monkeypatch):
+    """Lines are written one block of rows at a time; blocks that straddle files, or several blocks
+    per file, give byte for byte the files of one block for everything."""
+    monkeypatch.setattr(shopify, "MAX_FILE_BYTES", 4100)
+    c = adapter.read([LEGACY]).catalog
+    whole = [p.read_bytes() for p in adapter.write(c, tmp_path / "whole", dialect="legacy")]
+    for rows in (1, 2, 3, 5):
+        monkeypatch.setattr(shopify, "_BLOCK_ROWS", rows)
+        got = [p.read_bytes() for p in adapter.write(c, tmp_path / f"b{rows}", dialect="legacy")]
+        assert got == whole
+
+
 def test_write_redirects(tmp_path):
     p = write_redirects([("https://old.example.com/shirt.html", "/products/shirt"), ("/cat/tees/", "/collections/tees"),
                          ("/shirt.html", "/products/shirt"), ("", "/x")], tmp_path / "redirects.csv")

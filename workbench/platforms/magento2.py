@@ -632,6 +632,7 @@ class Magento2Adapter(Adapter):
             raise InputError("this looks like a Magento 1 export (column _type); read it as magento1 "
                              "(--from magento1)", file=file, row=1, column="_type")
         r = _Reader(t, df, mapping)
+        del df  # the reader lets go of the file's table before the catalog is checked (memory)
         return r.run(seen)
 
 
@@ -1650,6 +1651,7 @@ class _Reader:
         for k in ("products_frame", "variants_df", "images_df", "images_frame", "extra_frame", "members",
                   "collections_frame", "_full", "_d", "_p", "_df", "aa", "axes"):
             self.__dict__.pop(k, None)
+        self.t.frame = None  # the file's cells are not needed any more (only its line numbers are)
         catalog = Catalog.from_frames(**frames)
         del frames
         return ReadResult(catalog, loss_frame(self.loss), issues_frame(self.issues), [self.file])

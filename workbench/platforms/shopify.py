@@ -1540,6 +1540,7 @@ class _Lines:
     """
 
     def __init__(self, cells: dict, n: int):
+        self.n = n
         groups: list[list] = []          # [index or None (only empty columns so far), members]
         for source, index in cells.values():
             if source is not None and index is None:
@@ -1574,6 +1575,20 @@ class _Lines:
         texts.append(pa.array(blanks, type=pa.string()))
         self.runs = [(st, index, start + k) for st, index, k in self.runs]
         self.text = pa.concat_arrays(texts)
+
+    def sizes(self) -> np.ndarray:
+        """The byte length of every line (without building the text)."""
+        lengths = np.diff(_string_buffers(self.text)[0]).astype(np.int64)
+        n = self.n
+        total = np.zeros(n, dtype=np.int64)
+        for start, index, blank in self.runs:
+            if start is None:
+                total += lengths[blank]
+            elif index is _IDENTITY:
+                total += lengths[start:start + n]
+            else:
+                total += np.where(index < 0, lengths[blank], lengths[np.maximum(index, 0) + start])
+        return total
 
     def block(self, a: int, b: int) -> tuple[pa.Array, np.ndarray]:
         """The lines of output rows a..b-1 as one string array of their runs, and the byte offset
@@ -1685,17 +1700,18 @@ def _write_split(out_dir: Path, stem: str, header: list[str], columns, group_of_
                    f"the cell started like a spreadsheet formula ({value[:40]!r}); a ' was put in front",
                    "Shopify has no rule for formula-like text; check the value after import")
     lines = _Lines(safe, n)
-    blocks = [lines.block(a, min(a + _BLOCK_ROWS, n)) for a in range(0, n, _BLOCK_ROWS)]
-    sizes = np.concatenate([np.diff(offsets) for _, offsets in blocks]) if blocks else np.zeros(0, dtype=np.int64)
     head = (header_line(header) + EOL).encode("utf-8")
-    parts = _file_parts(stem, groups, sizes, MAX_FILE_BYTES - len(head), issues)
+    parts = _file_parts(stem, groups, lines.sizes(), MAX_FILE_BYTES - len(head), issues)
     written = []
     for k, (a, b) in enumerate(parts, start=1):
         path = out_dir / (f"{stem}.csv" if k == 1 else f"{stem}-{k}.csv")
         with safeio.atomic_write(path, "wb") as fh:
             fh.write(head)
-            for view in _byte_ranges(blocks, a, b):
-                fh.write(view)
+            # one block of lines at a time: the text of the whole file is never held in memory
+            for x in range(a, b, _BLOCK_ROWS):
+                text, offsets = lines.block(x, min(x + _BLOCK_ROWS, b))
+                fh.write(memoryview(_string_buffers(text)[1])[int(offsets[0]):int(offsets[-1])])
+                del text
         written.append(path)
     return written
 
@@ -1717,18 +1733,6 @@ def _file_parts(stem: str, groups: np.ndarray, sizes: np.ndarray, budget: int, i
         parts.append((int(starts[g]), int(starts[nxt]) if nxt < len(starts) else len(groups)))
         g = nxt
     return parts or [(0, len(groups))]
-
-
-def _byte_ranges(blocks: list, a: int, b: int):
-    """Zero-copy views of the bytes of rows a..b-1 across the blocks."""
-    start = 0
-    for text, offsets in blocks:
-        stop = start + len(offsets) - 1
-        lo, hi = max(a, start), min(b, stop)
-        if lo < hi:
-            data = _string_buffers(text)[1]
-            yield memoryview(data)[int(offsets[lo - start]):int(offsets[hi - start])]
-        start = stop
 
 
 def write_redirects(rows, path) -> Path:
