@@ -20,3 +20,28 @@ def test_no_chunks_and_plain_arrays():
     arr = pa.array([1, 2])
     assert one_chunk(arr) is arr
     assert one_chunk([1, 2]) == [1, 2]
+
+
+def test_plain_decimal_mask_matches_the_regexes():
+    import random
+
+    import pyarrow.compute as pc
+
+    from workbench._arrow import plain_decimal_mask
+
+    rng = random.Random(3)
+    alphabet = ["0", "1", "9", ".", "-", " ", "e", "+", ",", "\u0665", ""]
+    cases = ["", "0", "12", "-0.5", "19.99", ".5", "5.", "-.5", "--1", "1.2.3", "1-2", "-", ".", " 1",
+             "1 ", "0001", "-12345678901234", "1234567890123456", "1.123456789012345", "1.1234567890123456"]
+    for _ in range(400):
+        cases.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 7))))
+    values = cases + [None, "7"]
+    for typ in (pa.string(), pa.large_string()):
+        a = pa.array(values, type=typ)
+        for arr in (a, a.slice(5), a.slice(0, 0)):
+            for signed, most, pattern in ((False, None, r"^[0-9]*\.?[0-9]+$"),
+                                          (True, 15, r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"),
+                                          (True, None, r"^-?[0-9]+(\.[0-9]+)?$")):
+                expected = pc.fill_null(pc.match_substring_regex(arr, pattern), False).to_pylist()
+                got = plain_decimal_mask(arr, signed=signed, most=most).tolist()
+                assert got == expected, (signed, most)

@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 
 from .. import schema
 from ..errors import InputError
-from .._arrow import one_chunk
+from .._arrow import one_chunk, plain_decimal_mask
 from ..mapping import Mapping, slugify, unique_handles as _unique_handles
 from ..safeio import atomic_write, is_formula
 from .base import Catalog, ReadResult, issues_frame, loss_frame
@@ -264,9 +264,6 @@ def merge_codes(left: list, right: list) -> tuple[np.ndarray, np.ndarray]:
     return codes[:nl], codes[nl:]
 
 
-_PLAIN_NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
-
-
 def to_numeric(s: pd.Series) -> pd.Series:
     """``pd.to_numeric(s, errors="coerce")`` for a text column: plain decimals (``12``, ``-0.5``)
     are cast in Arrow (pandas parses them one Python object at a time); anything else goes to pandas.
@@ -277,7 +274,10 @@ def to_numeric(s: pd.Series) -> pd.Series:
     ints = _plain_ints(arr)
     if ints is not None:
         return pd.Series(ints, index=s.index, name=s.name)
-    if arr.null_count == len(arr) or not pc.all(pc.match_substring_regex(arr, _PLAIN_NUMBER)).as_py():
+    plain = plain_decimal_mask(arr, signed=True, most=15)
+    if arr.null_count:
+        plain |= ~arr.is_valid().to_numpy(zero_copy_only=False)  # nulls do not count (as pc.all skips them)
+    if arr.null_count == len(arr) or not plain.all():
         return pd.to_numeric(s, errors="coerce")
     if arr.null_count == 0 and not pc.any(pc.match_substring(arr, ".")).as_py():
         vals = pc.cast(arr, pa.int64()).to_numpy()

@@ -45,7 +45,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError
-from .._arrow import one_chunk
+from .._arrow import one_chunk, plain_decimal_mask
 from ..mapping import Mapping, slugify
 from ..safeio import atomic_write, is_formula
 from . import register
@@ -1699,17 +1699,10 @@ def _collections(row: np.ndarray, path: pa.Array, prid: pa.Array, mapping) -> tu
 
 
 def _decimal_text(s: pa.Array, signed: bool, most: int | None) -> np.ndarray:
-    """Mask of the cells that are plain decimals (one regex pass in Arrow): ``signed``:
-    ``-?\\d+(\\.\\d+)?`` with at most ``most`` digits on each side of the point (the
+    """Mask of the cells that are plain decimals (byte scans, ``_arrow.plain_decimal_mask``):
+    ``signed``: ``-?\\d+(\\.\\d+)?`` with at most ``most`` digits on each side of the point (the
     ``to_numeric`` fast path); else an amount, ``\\d+(\\.\\d+)?|\\.\\d+``."""
-    if signed:
-        d = "[0-9]+" if most is None else f"[0-9]{{1,{int(most)}}}"
-        pattern = f"^-?{d}(\\.{d})?$"
-    else:
-        pattern = "^[0-9]*\\.?[0-9]+$"
-    if not len(s):
-        return np.zeros(0, dtype=bool)
-    return pc.fill_null(pc.match_substring_regex(s, pattern), False).to_numpy(zero_copy_only=False)
+    return plain_decimal_mask(s, signed=signed, most=None if most is None else int(most))
 
 
 def _money(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
