@@ -1866,7 +1866,16 @@ def validate(catalog: Catalog, joins: "_VariantOptionJoin | None" = None) -> pd.
     handles = _atext(P["handle"])
     titles = _atext(P["title"])
     pids = _atext(P["product_id"])
-    h_np = _np_text(handles)
+    handle_texts: list[np.ndarray] = []
+
+    def h_np(idx) -> np.ndarray:
+        """The handles at ``idx`` as Python text (made once, and only when an issue needs them)."""
+        idx = np.asarray(idx, dtype=np.int64)
+        if not len(idx):
+            return np.empty(0, dtype=object)
+        if not handle_texts:
+            handle_texts.append(_np_text(handles))
+        return handle_texts[0][idx]
     n_p = len(handles)
 
     def sel(mask) -> np.ndarray:
@@ -1902,11 +1911,11 @@ def validate(catalog: Catalog, joins: "_VariantOptionJoin | None" = None) -> pd.
                                     " characters; Shopify allows 255", ""), "title")
     dup = ~_first_appearances(_codes(pc.utf8_lower(handles))) & ~empty_h.to_numpy(zero_copy_only=False)
     i = np.flatnonzero(dup)
-    add(i, "error", h_np[i], "duplicate_handle", "two products share this handle; Shopify would merge or skip them",
+    add(i, "error", h_np(i), "duplicate_handle", "two products share this handle; Shopify would merge or skip them",
         "handle")
     vendors = _atext(P["vendor"])
     i = sel(pc.and_(pc.not_equal(vendors, ""), pc.less(pc.utf8_length(pc.utf8_trim_whitespace(vendors)), 2)))
-    add(i, "error", h_np[i], "vendor_too_short",
+    add(i, "error", h_np(i), "vendor_too_short",
         pc.binary_join_element_wise("vendor '", take(vendors, i), "' is shorter than 2 characters", ""), "vendor")
     # tags: split on ",", stripped, empty parts ignored
     tags = _atext(P["tags"])
@@ -1919,10 +1928,10 @@ def validate(catalog: Catalog, joins: "_VariantOptionJoin | None" = None) -> pd.
         owner = owner[keep.to_numpy(zero_copy_only=False)]
         n_tags = np.bincount(owner, minlength=n_p)
         i = np.flatnonzero(n_tags > 250)
-        add(i, "warning", h_np[i], "too_many_tags",
+        add(i, "warning", h_np(i), "too_many_tags",
             np.array([f"{c} tags; Shopify keeps 250" for c in n_tags[i]], dtype=object), "tags")
         j = sel(_sized(flat, 255))
-        add(j, "warning", h_np[owner[j]], "tag_too_long",
+        add(j, "warning", h_np(owner[j]), "tag_too_long",
             pc.binary_join_element_wise("tag '", pc.utf8_slice_codeunits(take(flat, j), 0, 30),
                                         "...' is over 255 characters", ""), "tags")
 
@@ -1930,7 +1939,7 @@ def validate(catalog: Catalog, joins: "_VariantOptionJoin | None" = None) -> pd.
         """Handle of each product id (the id itself when it is not a product)."""
         at = _index_of(keys, P["product_id"])
         k = _np_text(_atext(keys))
-        return np.where(at >= 0, h_np[np.maximum(at, 0)] if n_p else k, k).astype(object)
+        return np.where(at >= 0, h_np(np.maximum(at, 0)) if n_p else k, k).astype(object)
 
     po = catalog.product_options
     # product ids of the products, options and variants in one numbering (one hash pass)
