@@ -224,7 +224,8 @@ print(json.dumps({"seconds": t2 - t1, "import_seconds": t1 - t0,
                   "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
                   "products": int(r.counts.set_index("what").loc["products", "in"]),
                   "variants": int(r.counts.set_index("what").loc["variants", "in"]),
-                  "errors": r.summary["errors"], "files": [p.name for p in r.import_files]}))
+                  "errors": r.summary["errors"], "files": [p.name for p in r.import_files],
+                  "steps": r.seconds}))
 """
 
 
@@ -285,6 +286,8 @@ def main() -> None:
             t_dry = statistics.median(r["seconds"] for r in runs)
             t_user = statistics.median(r["user"] for r in runs)
             t_sys = statistics.median(r["sys"] for r in runs)
+            steps = {k: statistics.median(r["steps"][k] for r in runs) for k in runs[0]["steps"]}
+            bench.log("  steps (medians): " + ", ".join(f"{k} {v:.2f}s" for k, v in steps.items()))
             rss = max(r["maxrss"] for r in runs)
             out_tbl = output_table(Path(tmp) / "run0")
             t_read = median_time(lambda: read_limit(path), runs=bench.args.runs).median

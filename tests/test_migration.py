@@ -90,6 +90,10 @@ def test_same_inputs_give_byte_identical_outputs(tmp_path):
         text = (tmp_path / "a" / name).read_text(encoding="utf-8")
         assert str(tmp_path) not in text and str(SAMPLES) not in text, f"absolute path inside {name}"
     assert len(a.redirects) == len(b.redirects) > 0
+    # the time of each step is on the result, for notebooks and the benchmark, never in a file
+    assert list(a.seconds) == ["read", "validate", "write", "redirects", "check", "reports"]
+    assert all(v >= 0 for v in a.seconds.values())
+    assert "seconds" not in (tmp_path / "a" / "summary.json").read_text(encoding="utf-8")
 
 
 def test_woocommerce_inputs_unchanged_and_copy_in_same_tree(tmp_path):

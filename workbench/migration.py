@@ -41,6 +41,7 @@ import copy
 import html
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -219,6 +220,9 @@ class MigrationResult:
     summary: dict
     mapping: mapping_mod.Mapping
     catalog: Catalog = field(repr=False, default=None)
+    #: seconds per step (read (with the schema check), validate, write, redirects, check, reports);
+    #: kept here only, never in a file (the same inputs give byte-identical outputs)
+    seconds: dict = field(default_factory=dict)
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -385,10 +389,19 @@ def run_migration(source: str, target: str, paths, out_dir, *, mapping=None, sav
         progress = total_bytes > PROGRESS_BYTES
     from tqdm.auto import tqdm
     bar = tqdm(total=6, desc=f"{src.name} -> {tgt.name}", disable=not progress, leave=False)
+    seconds: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def step_done(step: str) -> None:
+        now = time.perf_counter()
+        seconds[step] = now - clock[0]
+        clock[0] = now
+        bar.update()
+
     try:
         bar.set_postfix_str("reading")
         read = src.read(list(files), mapping=mp)
-        bar.update()
+        step_done("read")
         names = _display_names(files)
         dirs = sorted({str(p.resolve().parent) for p in files} | {str(p.absolute().parent) for p in files},
                       key=len, reverse=True)
@@ -397,7 +410,7 @@ def run_migration(source: str, target: str, paths, out_dir, *, mapping=None, sav
         bar.set_postfix_str("validating")
         tgt.settings = dict(mp.settings)
         target_issues = tgt.validate(catalog)
-        bar.update()
+        step_done("validate")
 
         bar.set_postfix_str("writing import files")
         out.mkdir(parents=True, exist_ok=True)
@@ -406,11 +419,11 @@ def run_migration(source: str, target: str, paths, out_dir, *, mapping=None, sav
         import_files = [Path(p) for p in tgt.write(shallow, out, dialect=dialect)]
         write_issues = getattr(tgt, "write_issues", None)
         write_issues = write_issues if isinstance(write_issues, pd.DataFrame) else issues_frame()
-        bar.update()
+        step_done("write")
 
         bar.set_postfix_str("redirects")
         redirects, no_url, redirect_issues = build_redirects(catalog, profile, mp, source=src.name)
-        bar.update()
+        step_done("redirects")
 
         bar.set_postfix_str("checking the written files")
         verified, back_issues = None, []
@@ -421,7 +434,7 @@ def run_migration(source: str, target: str, paths, out_dir, *, mapping=None, sav
         loss = build_loss(read, catalog, profile, tgt.name, no_url, names, dirs)
         own = _own_issues(import_files, tgt, redirect_issues + back_issues)
         validation = _validation(read.issues, target_issues, write_issues, own, names, dirs)
-        bar.update()
+        step_done("check")
 
         bar.set_postfix_str("summary")
         counts = build_counts(catalog, profile, verified)
@@ -429,12 +442,12 @@ def run_migration(source: str, target: str, paths, out_dir, *, mapping=None, sav
         report_files = _write_reports(out, loss, validation, redirects, counts, mp, save_mapping,
                                       import_files, src, tgt, [names[str(p)] for p in files], mapping, dialect)
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-        bar.update()
+        step_done("reports")
     finally:
         bar.close()
     return MigrationResult(source=src.name, target=tgt.name, out_dir=out, import_files=import_files,
                            report_files=report_files, counts=counts, loss=loss, validation=validation,
-                           redirects=redirects, summary=summary, mapping=mp, catalog=catalog)
+                           redirects=redirects, summary=summary, mapping=mp, catalog=catalog, seconds=seconds)
 
 
 def _profile(adapter: Adapter) -> TargetProfile:
