@@ -324,7 +324,7 @@ def _to_frame(table: pa.Table, names: list[str]) -> pd.DataFrame:
         # is known to hold something, so big files get no extra pass over all their columns
         nonempty = None
         for col in table.columns:
-            m = pc.not_equal(pc.utf8_length(col), 0)
+            m = pc.not_equal(pc.binary_length(col), 0)
             nonempty = m if nonempty is None else pc.or_(nonempty, m)
             if pc.all(nonempty).as_py():
                 break
