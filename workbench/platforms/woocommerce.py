@@ -972,6 +972,7 @@ class WooCommerceAdapter(Adapter):
         n = len(df)
         A = {c: _text(df[c]) for c in df.columns}   # the wide table as Arrow string arrays
         del df
+        t.frame = None  # only the file's path and line numbers are needed from here on (memory)
         for c in ("ID", "SKU", "Parent", "Images", "Categories", "Tags", "Published", "Stock",
                   "In stock?", "Backorders allowed?", "Sale price", "Regular price", "Description"):
             if c not in A:
