@@ -4,6 +4,7 @@ from __future__ import annotations
 import decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -454,3 +455,18 @@ def test_concat_cells_matches_binary_join():
     assert shopify._concat_cells(items).to_pylist() == want.to_pylist()
     assert shopify._concat_cells([a.slice(1), ",", b.slice(1)]).to_pylist() == ["22,", ",\"q\","][:0] + [",22", "é,\"q\","]
     assert shopify._concat_cells([a.slice(0, 0), ","]).to_pylist() == []
+
+
+def test_dup_mask_is_pandas_duplicated_keep_first():
+    """Every occurrence of a code after its first, whether the codes are small (table) or large
+    (stable sort), sorted or not, negative or not."""
+    from workbench.platforms.shopify import _dup_mask
+
+    rng = np.random.default_rng(0)
+    for t in range(300):
+        n = int(rng.integers(0, 200))
+        hi = int(rng.choice([5, 50, 10 ** 6, 10 ** 12]))
+        codes = rng.integers(-3 if t % 5 == 0 else 0, hi, n)
+        if t % 3 == 0:
+            codes = np.sort(codes)
+        assert (_dup_mask(codes) == pd.Series(codes).duplicated(keep="first").to_numpy()).all()

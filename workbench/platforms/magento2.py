@@ -520,6 +520,18 @@ def _affix(arr: pa.Array, prefix: str, suffix: str) -> pa.Array:
     return arr
 
 
+def _variant_major(var: np.ndarray, position: np.ndarray) -> np.ndarray | None:
+    """Stable order of option rows by variant then position; None when already in that order."""
+    if len(var) < 2:
+        return None
+    pos = np.asarray(position, dtype=np.int64)
+    lo, span = int(pos.min()), int(pos.max()) - int(pos.min()) + 1
+    key = np.asarray(var, dtype=np.int64) * span + (pos - lo)
+    if int(var.min()) < 0 or not (key[1:] < key[:-1]).any():
+        return None
+    return np.argsort(key, kind="stable")
+
+
 def _data(arr: pa.Array) -> np.ndarray:
     """The bytes of a string array's values (a view of its data buffer; nulls have no bytes here)."""
     off = _offsets(arr)
@@ -1138,9 +1150,13 @@ class _Reader:
                                      product=self.raw("name", prow), sku=self.link_sku[int(li[j])].as_py()))
         if len(blank):
             value = pc.if_else(pa.array(~_filled(value)), "-", value)
-        self.vo_var = self.var_of_link[li]
-        self.vo_position = self.ax_position[ai]
-        self.vo_value = value
+        vo_var, vo_position = self.var_of_link[li], self.ax_position[ai]
+        # variant by variant (each one's values in position order): later steps hash the variant ids
+        # of the option rows once per run of equal ids (the schema check, validate, the writer)
+        order = _variant_major(vo_var, vo_position)
+        if order is not None:
+            vo_var, vo_position, value = vo_var[order], vo_position[order], value.take(order)
+        self.vo_var, self.vo_position, self.vo_value = vo_var, vo_position, value
         self.used["additional_attributes"] = f"variant_options (axes); extra:{ATTR_NS}.<code>"
 
     # ---- products -----------------------------------------------------------------------------

@@ -1798,8 +1798,13 @@ def _dup_mask(codes: np.ndarray) -> np.ndarray:
     lo, hi = int(codes.min()), int(codes.max())
     if lo >= 0 and hi < 4 * len(codes) + 1024:      # small codes: a table of first positions, no hashing
         return _first_row_per(codes, hi + 1)[codes] != np.arange(len(codes))
-    dense = pc.dictionary_encode(pa.array(codes)).indices.to_numpy(zero_copy_only=False)
-    return ~_first_appearances(dense)
+    # a stable sort puts each code's first occurrence first among its equals; keys that come nearly
+    # in order (variants grouped by product) sort in a few milliseconds
+    order = np.argsort(codes, kind="stable")
+    ranked = codes[order]
+    dup = np.empty(len(codes), dtype=bool)
+    dup[order] = np.r_[False, ranked[1:] == ranked[:-1]]
+    return dup
 
 
 def _first_appearances(dense: np.ndarray) -> np.ndarray:
