@@ -423,6 +423,21 @@ def test_absolute_urls_match_the_regex():
                                     ignore_case=True).to_pylist()
     assert list(shopify._absolute_urls(arr)) == want
     assert list(shopify._absolute_urls(arr.slice(3, 9))) == want[3:12]
+    # only printable ASCII (the fast path that skips the per-byte scan)
+    plain = pa.array([c for c in cells if c and all(0x21 <= ord(ch) <= 0x7e for ch in c)], type=pa.string())
+    want = pc.match_substring_regex(plain, shopify._URL_RE2, ignore_case=True).to_pylist()
+    assert list(shopify._absolute_urls(plain)) == want and any(want) and not all(want)
+
+
+def test_rows_needing_quotes():
+    import pyarrow as pa
+
+    for cells in (["a", "b,c", 'd"e', "f\ng", "h\ri", "j k", ""], ["SKU-1", "https://x.y/z.jpg", "19.99"]):
+        cells = [c.replace("\\n", "\n").replace("\\r", "\r") for c in cells]
+        arr = pa.array(cells, type=pa.string())
+        want = [i for i, c in enumerate(cells) if any(ch in c for ch in ',"\n\r')]
+        assert shopify._rows_needing_quotes(arr).tolist() == want
+        assert shopify._rows_needing_quotes(arr.slice(1)).tolist() == [i - 1 for i in want if i >= 1]
 
 
 def test_variant_option_join_is_reused_only_for_the_same_columns():

@@ -495,6 +495,8 @@ def _rows_with_bytes(arr: pa.Array, chars: bytes) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     region = data[int(offsets[0]):int(offsets[-1])]
     codes = np.frombuffer(chars, dtype=np.uint8)
+    if region.min() > codes.max():                    # no byte that low at all: nothing to find
+        return np.zeros(0, dtype=np.int64)
     low = region <= codes.max()                       # cheap pre-filter: all CSV specials are low bytes
     cand = np.flatnonzero(low)
     hit = cand[np.isin(region[cand], codes)] + int(offsets[0])

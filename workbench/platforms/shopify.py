@@ -1439,6 +1439,8 @@ def _rows_needing_quotes(arr: pa.Array) -> np.ndarray:
     if not len(arr) or offsets[-1] == offsets[0]:
         return np.zeros(0, dtype=np.int64)
     region = data[int(offsets[0]):int(offsets[-1])]
+    if region.min() > 44:                         # no byte <= ',' at all (ids, URLs, prices): done
+        return np.zeros(0, dtype=np.int64)
     cand = np.flatnonzero(region <= 44)           # all four specials are bytes <= ','
     c = region[cand]
     hit = cand[(c == 44) | (c == 34) | (c == 10) | (c == 13)] + int(offsets[0])
@@ -2044,7 +2046,10 @@ def _absolute_urls(arr: pa.Array) -> np.ndarray:
     starts, ends = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
     lo, hi = int(offsets[0]), int(offsets[-1])
     region = data[lo:hi]
-    odd = np.flatnonzero((region - np.uint8(0x21)) > np.uint8(0x7e - 0x21))     # not printable ASCII
+    if len(region) and 0x21 <= region.min() and region.max() <= 0x7e:         # all printable ASCII
+        odd = np.zeros(0, dtype=np.int64)
+    else:
+        odd = np.flatnonzero((region - np.uint8(0x21)) > np.uint8(0x7e - 0x21))  # not printable ASCII
     other = np.zeros(n, dtype=bool)
     if len(odd):
         other[np.searchsorted(offsets, odd + lo, side="right") - 1] = True
