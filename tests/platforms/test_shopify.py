@@ -484,3 +484,30 @@ def test_dup_mask_is_pandas_duplicated_keep_first():
         if t % 3 == 0:
             codes = np.sort(codes)
         assert (_dup_mask(codes) == pd.Series(codes).duplicated(keep="first").to_numpy()).all()
+
+
+def test_joint_codes_equal_the_codes_of_the_concatenation():
+    """Reusing the first array's codes for grouped child arrays gives exactly the numbering of
+    hashing everything (duplicates in the first array, owners out of order, gaps, nulls, empties)."""
+    import pyarrow as pa
+
+    from workbench.platforms.shopify import _codes, _joint_codes
+
+    rng = np.random.default_rng(5)
+    for t in range(400):
+        n = int(rng.integers(0, 8))
+        first = [f"p{int(x)}" for x in rng.integers(0, 6 if t % 4 == 0 else 50, n)]
+        arrays = [first]
+        for _ in range(int(rng.integers(1, 4))):
+            kind = t % 5
+            if kind in (0, 1) and first:      # grouped and in order: the fast path
+                child = [v for v in first for _ in range(int(rng.integers(1, 4)))]
+            elif kind == 2:                   # a gap or an extra owner
+                child = [v for v in first[1:]] + ["zz"]
+            elif kind == 3:
+                child = list(rng.permutation(first)) if first else []
+            else:
+                child = [None] + first
+            arrays.append(child)
+        arrs = [pa.array(a, type=pa.string()) for a in arrays]
+        assert _joint_codes(arrs).tolist() == _codes(pa.concat_arrays(arrs)).tolist()

@@ -1043,7 +1043,7 @@ class _ProductIds:
     hash pass): ``codes[t]`` for each table given, ``first_product[code]`` the first product of an id."""
 
     def __init__(self, *keys: pa.Array):
-        codes = _codes(pa.concat_arrays(list(keys)))
+        codes = _joint_codes(list(keys))
         self.codes = np.split(codes, np.cumsum([len(k) for k in keys])[:-1])
         self.ncode = int(codes.max(initial=-1)) + 1
         self.first_product = _first_row_per(self.codes[0], self.ncode)
@@ -1826,6 +1826,36 @@ def _codes(arr: pa.Array) -> np.ndarray:
     return codes if run_of is None else codes[run_of]
 
 
+def _joint_codes(arrays: list) -> np.ndarray:
+    """``_codes`` of the arrays one after the other (one numbering, in order of first appearance).
+
+    Child tables usually list their owners' ids grouped and in the owners' order (each variant's
+    option rows, each product's variants and images): when a later array's runs of equal ids are
+    exactly the first array, element by element, it reuses the first array's codes without hashing;
+    in another order, one lookup per run finds them. Every id being in the first array, this is the
+    numbering the concatenation would get; otherwise the concatenation is hashed."""
+    arrays = [one_chunk(a) for a in arrays]
+    first = arrays[0]
+    if len(arrays) > 1 and len(first) and not any(a.null_count for a in arrays) and \
+            all(pa.types.is_string(a.type) for a in arrays):
+        base = _codes(first)
+        parts = [base]
+        for a in arrays[1:]:
+            if not len(a):
+                parts.append(np.zeros(0, dtype=np.int64))
+                continue
+            heads, run_of = _runs(a)
+            if len(heads) == len(first) and pc.all(pc.equal(heads, first)).as_py():
+                parts.append(base if run_of is None else base[run_of])
+                continue
+            at = _positions(a, first)        # other orders: one lookup per run into the first array
+            if (at < 0).any():               # an id the first array lacks: number everything together
+                return _codes(pa.concat_arrays(arrays))
+            parts.append(base[at])
+        return np.concatenate(parts)
+    return _codes(pa.concat_arrays(arrays))
+
+
 def _sized(values: pa.Array, limit: int) -> pa.Array:
     return pc.greater(pc.utf8_length(values), limit)
 
@@ -1951,7 +1981,7 @@ def validate(catalog: Catalog, joins: "_VariantOptionJoin | None" = None) -> pd.
     po = catalog.product_options
     # product ids of the products, options and variants in one numbering (one hash pass)
     po_pid, v_pid = _atext(po["product_id"]), _atext(V["product_id"])
-    p_codes, po_codes, v_pid_codes = np.split(_codes(pa.concat_arrays([pids, po_pid, v_pid])),
+    p_codes, po_codes, v_pid_codes = np.split(_joint_codes([pids, po_pid, v_pid]),
                                               [n_p, n_p + len(po_pid)])
     def too_many(codes: np.ndarray, owners: pa.Array, limit: int, check: str, what: str) -> None:
         """An error per product with more than ``limit`` rows (options, variants)."""
@@ -2157,13 +2187,13 @@ class _VariantOptionJoin:
         if not all((pa.types.is_string(x.type) or pa.types.is_large_string(x.type)) and not x.null_count
                    for x in (a, b)):
             text = _text_of if nulls_as_empty else _keys_of
-            return _codes(pa.concat_arrays([text(a), text(b)]))
+            return _joint_codes([text(a), text(b)])
         sources = (_chunked(first), _chunked(second))
         known = all(x is not None for x in sources)
         kept = self._kept
         if known and kept is not None and all(x is y for x, y in zip(kept[0], sources)):
             return kept[1]
-        codes = _codes(pa.concat_arrays([_keys_of(a), _keys_of(b)]))
+        codes = _joint_codes([_keys_of(a), _keys_of(b)])
         codes.flags.writeable = False
         self._kept = (sources, codes) if known else None
         return codes
