@@ -994,6 +994,22 @@ def mapping_option_name(mapping, attribute: str) -> str:
 # shared reader steps: grouped products, final variant ids
 # =================================================================================================
 
+def grouped_collections(handles, titles, descriptions, source_ids, source_urls) -> pd.DataFrame:
+    """The collections grouped products become (mapping rules 1.6): one row per grouped product,
+    its handle as the collection's id and handle."""
+    return pd.DataFrame({"collection_id": handles, "handle": handles, "title": titles, "path": None,
+                         "description_html": descriptions, "source_id": source_ids, "source_url": source_urls})
+
+
+def grouped_members(collection_ids, product_ids) -> pd.DataFrame:
+    """The members of those collections in listing order: missing members (null) left out, a member
+    listed twice kept once, positions 1, 2, ... per collection."""
+    gm = pd.DataFrame({"collection_id": collection_ids, "product_id": product_ids})
+    gm = gm[gm["product_id"].notna()].drop_duplicates()
+    gm["position"] = gm.groupby("collection_id", sort=False).cumcount() + 1
+    return gm
+
+
 def fold_grouped(frames: dict, gset: set, gcoll: pd.DataFrame, gm: pd.DataFrame,
                  handle_of: pd.Series) -> dict:
     """Grouped products become collections (mapping rules 1.6).

@@ -42,7 +42,8 @@ from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
 from .csvio import read_table
 from .magento2 import _url_array
 from ._common import (ATTR_NS, arrow_strings, attr_key, collections_from_paths, concat_extra, concat_results,
-                      merge_file_collections, extra_rows, final_variant_ids, fold_grouped, isin, issue, issues_for,
+                      merge_file_collections, extra_rows, final_variant_ids, fold_grouped, grouped_collections,
+                      grouped_members, isin, issue, issues_for,
                       lookup, mapping_option, mapping_option_name, money, rename_headers, scan_values,
                       slugify_series, to_numeric, unique_handles)
 
@@ -1031,14 +1032,10 @@ class Magento1Adapter(Adapter):
                                     f"the grouped product's member '{r.product_id}' is not in the file",
                                     product=df.at[r.row, "name"], sku=pid_of_row[r.row]))
             gp = gp[~missing_m]
-            gm = pd.DataFrame({"collection_id": gh_.reindex(gp["row"]).to_numpy(),
-                               "product_id": gp["product_id"].to_numpy()}).drop_duplicates()
-            gm["position"] = gm.groupby("collection_id", sort=False).cumcount() + 1
-            gcoll = pd.DataFrame({"collection_id": gh_.to_numpy(), "handle": gh_.to_numpy(),
-                                  "title": G["name"].str.strip().to_numpy(), "path": None,
-                                  "description_html": G["description"].replace("", None).to_numpy(),
-                                  "source_id": G["sku"].str.strip().to_numpy(),
-                                  "source_url": products.loc[gmask, "source_url"].to_numpy()})
+            gm = grouped_members(gh_.reindex(gp["row"]).to_numpy(), gp["product_id"].to_numpy())
+            gcoll = grouped_collections(gh_.to_numpy(), G["name"].str.strip().to_numpy(),
+                                        G["description"].replace("", None).to_numpy(),
+                                        G["sku"].str.strip().to_numpy(), products.loc[gmask, "source_url"].to_numpy())
             used["_associated_sku"] = "collection_products (grouped product -> collection)"
             used["_associated_position"] = "collection_products.position"
             gset = set(pid[gmask])

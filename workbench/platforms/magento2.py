@@ -54,7 +54,8 @@ from .csvio import read_table
 from ._common import (ATTR_NS, EXTRA_COLUMNS, arrow_strings, attr_key, collection_names, concat_extra,
                       concat_results, merge_file_collections, none_if_empty, to_numeric, extra_rows, extra_wide,
                       fmt_money, isin, issue, lookup, mapping_option, mapping_option_name, rename_headers,
-                      slugify_series, unique_handles, fold_grouped, suffix_repeats)
+                      slugify_series, unique_handles, fold_grouped, grouped_collections, grouped_members,
+                      suffix_repeats)
 
 __all__ = ["Magento2Adapter", "IMPORT_COLUMNS"]
 
@@ -751,29 +752,25 @@ class _Reader:
         self.notes: dict[str, str] = {}
 
     # ---- column access ------------------------------------------------------------------------
+    @staticmethod
+    def _cached(cache: dict, c: str, make) -> pa.Array:
+        a = cache.get(c)
+        if a is None:
+            a = cache[c] = make()
+        return a
+
     def col(self, c: str) -> pa.Array:
         """Column ``c`` of the whole file ("" for the columns the export lacks)."""
-        a = self._full.get(c)
-        if a is None:
-            a = _text(self._df[c]) if c in self._df.columns else pa.repeat(pa.scalar("", pa.string()), self.n)
-            self._full[c] = a
-        return a
+        return self._cached(self._full, c, lambda: _text(self._df[c]) if c in self._df.columns
+                            else pa.repeat(pa.scalar("", pa.string()), self.n))
 
     def dcol(self, c: str) -> pa.Array:
         """Column ``c`` on the rows read (D)."""
-        a = self._d.get(c)
-        if a is None:
-            a = self.col(c) if self.all_d else self.col(c).take(self.dpos)
-            self._d[c] = a
-        return a
+        return self._cached(self._d, c, lambda: self.col(c) if self.all_d else self.col(c).take(self.dpos))
 
     def pcol(self, c: str) -> pa.Array:
         """Column ``c`` on the products (P)."""
-        a = self._p.get(c)
-        if a is None:
-            a = self.dcol(c) if self.all_p else self.dcol(c).take(self.P)
-            self._p[c] = a
-        return a
+        return self._cached(self._p, c, lambda: self.dcol(c) if self.all_p else self.dcol(c).take(self.P))
 
     def raw(self, c: str, row: int) -> str:
         return self.col(c)[int(row)].as_py()
@@ -1618,14 +1615,10 @@ class _Reader:
                                      f"the grouped product's member '{r.product_id}' is not in the file",
                                      product=G.at[r.row, "name"], sku=G.at[r.row, "sku"]))
         gp = gp[~missing_m]
-        gm = pd.DataFrame({"collection_id": gp["cid"].to_numpy(), "product_id": gp["product_id"].to_numpy()})
-        gm = gm.drop_duplicates()
-        gm["position"] = gm.groupby("collection_id", sort=False).cumcount() + 1
-        gcoll = pd.DataFrame({"collection_id": gh.to_numpy(), "handle": gh.to_numpy(),
-                              "title": G["name"].str.strip().to_numpy(), "path": None,
-                              "description_html": G["description"].replace("", None).to_numpy(),
-                              "source_id": G["sku"].str.strip().to_numpy(),
-                              "source_url": products.loc[gmask, "source_url"].to_numpy()})
+        gm = grouped_members(gp["cid"].to_numpy(), gp["product_id"].to_numpy())
+        gcoll = grouped_collections(gh.to_numpy(), G["name"].str.strip().to_numpy(),
+                                    G["description"].replace("", None).to_numpy(),
+                                    G["sku"].str.strip().to_numpy(), products.loc[gmask, "source_url"].to_numpy())
         gpid = self.prid.filter(pa.array(gmask)).to_pylist()
         gset = set(gpid)
         for col, what in (("base_image", "images"), ("additional_images", "images"), ("categories", "categories")):

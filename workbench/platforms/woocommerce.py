@@ -47,7 +47,7 @@ from ._common import (ATTR_NS, EXTRA_COLUMNS, arrow_strings, attr_key, collectio
                       first_item, str_series, to_numeric,
                       extra_wide, fmt_money, issue, issues_for, join_list,
                       mapping_headers, mapping_option_name, normalise_list, slugify_series,
-                      split_list, unique_handles, fold_grouped, suffix_repeats)
+                      split_list, unique_handles, fold_grouped, grouped_collections, grouped_members, suffix_repeats)
 from .csvio import read_table
 
 __all__ = ["WooCommerceAdapter", "EXPORT_COLUMNS"]
@@ -1553,14 +1553,10 @@ class WooCommerceAdapter(Adapter):
         for i in np.flatnonzero(miss.to_numpy())[:50]:
             r = kids.index[i]
             issues.append(issue("warning", file, t.line_of(int(r)), "Grouped products", "grouped_member_missing", f"the grouped product's member '{kids.iat[i]}' is not in the file", product=G.at[r, "Name"], sku=G.at[r, "SKU"]))
-        gcoll = pd.DataFrame({"collection_id": gh.to_numpy(), "handle": gh.to_numpy(),
-                              "title": G["Name"].str.strip().to_numpy(),
-                              "path": None, "description_html": decode_description(G["Description"]).replace(
-                                  "", None).to_numpy(), "source_id": G["ID"].replace("", None).to_numpy(),
-                              "source_url": None})
-        gm = pd.DataFrame({"collection_id": gh.reindex(kids.index).to_numpy(), "product_id": kid_pid.to_numpy()})
-        gm = gm[gm["product_id"].notna()].drop_duplicates()
-        gm["position"] = gm.groupby("collection_id", sort=False).cumcount() + 1
+        gcoll = grouped_collections(gh.to_numpy(), G["Name"].str.strip().to_numpy(),
+                                    decode_description(G["Description"]).replace("", None).to_numpy(),
+                                    G["ID"].replace("", None).to_numpy(), None)
+        gm = grouped_members(gh.reindex(kids.index).to_numpy(), kid_pid.to_numpy())
         gset = set(gid)
         for col, what in (("Images", "images"), ("Categories", "categories")):
             ne = int((G[col] != "").sum())
