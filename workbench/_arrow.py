@@ -20,6 +20,59 @@ def one_chunk(values):
     return values.combine_chunks()
 
 
+def string_buffers(arr: pa.Array):
+    """(offsets, data bytes) of a string or large_string array: zero-copy numpy views. The offsets
+    (``len + 1`` of them) are absolute positions in the data buffer."""
+    import numpy as np
+
+    _, obuf, dbuf = arr.buffers()
+    odt = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(obuf, dtype=odt)[arr.offset: arr.offset + len(arr) + 1] if obuf is not None \
+        else np.zeros(1, dtype=odt)
+    data = np.frombuffer(dbuf, dtype=np.uint8) if dbuf is not None else np.zeros(0, dtype=np.uint8)
+    return offsets, data
+
+
+def offsets(arr: pa.Array):
+    """The value offsets of a string array (see :func:`string_buffers`)."""
+    return string_buffers(arr)[0]
+
+
+def filled(arr: pa.Array):
+    """Mask of the non-empty cells of a string array, read off its offsets (nulls count as empty)."""
+    import numpy as np
+
+    m = np.diff(offsets(arr)) > 0
+    if arr.null_count:
+        m &= arr.is_valid().to_numpy(zero_copy_only=False)
+    return m
+
+
+def has_byte(arr: pa.Array, byte: int):
+    """Mask of the cells holding ``byte`` (an ASCII character): one numpy scan of the data buffer."""
+    import numpy as np
+
+    off, data = string_buffers(arr)
+    off = off.astype(np.int64)
+    if not len(arr) or off[-1] == off[0]:
+        return np.zeros(len(arr), dtype=bool)
+    at = np.flatnonzero(data[off[0]:off[-1]] == byte) + off[0]
+    m = np.zeros(len(arr), dtype=bool)
+    m[np.searchsorted(off, at, "right") - 1] = True
+    if arr.null_count:
+        m &= arr.is_valid().to_numpy(zero_copy_only=False)
+    return m
+
+
+def take_or_null(arr, idx):
+    """``arr`` at the positions ``idx`` (numpy ints); -1 gives null."""
+    import numpy as np
+
+    idx = np.asarray(idx, dtype=np.int64)
+    neg = idx < 0
+    return arr.take(pa.array(idx, mask=neg) if neg.any() else pa.array(idx))
+
+
 def plain_decimal_mask(arr: pa.Array, *, signed: bool, most: int | None = None):
     """Mask of the cells that are plain decimals, from byte scans of the data buffer (no regex).
 
@@ -33,15 +86,12 @@ def plain_decimal_mask(arr: pa.Array, *, signed: bool, most: int | None = None):
     if not n:
         return np.zeros(0, dtype=bool)
     arr = one_chunk(arr)
-    if pa.types.is_large_string(arr.type):
-        off = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + n + 1]
-    else:
-        off = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset:arr.offset + n + 1].astype(np.int64)
-    buf = arr.buffers()[2]
+    off, data = string_buffers(arr)
+    off = off.astype(np.int64)
     lo, hi = int(off[0]), int(off[-1])
-    if buf is None or hi == lo:
+    if hi == lo:
         return np.zeros(n, dtype=bool)
-    region = np.frombuffer(buf, dtype=np.uint8)[lo:hi]
+    region = data[lo:hi]
     starts, ends = off[:-1] - lo, off[1:] - lo
     lens = ends - starts
     filled = lens > 0

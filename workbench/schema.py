@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import SchemaError
-from ._arrow import one_chunk
+from ._arrow import one_chunk, string_buffers
 
 __all__ = [
     "MONEY",
@@ -603,10 +603,8 @@ def _blank_rows(arr: pa.Array) -> np.ndarray:
     ``utf8_is_space`` only runs on the few other cells: no pass over all the text."""
     if not len(arr):
         return np.zeros(0, dtype=np.int64)
-    _, obuf, dbuf = arr.buffers()
-    odt = np.int64 if pa.types.is_large_string(arr.type) else np.int32
-    off = np.frombuffer(obuf, dtype=odt)[arr.offset: arr.offset + len(arr) + 1].astype(np.int64)
-    data = np.frombuffer(dbuf, dtype=np.uint8) if dbuf is not None else np.zeros(1, dtype=np.uint8)
+    off, data = string_buffers(arr)
+    off = off.astype(np.int64)
     starts = off[:-1]
     empty = off[1:] == starts
     first = data[np.minimum(starts, max(len(data) - 1, 0))] if len(data) else np.zeros(len(arr), dtype=np.uint8)

@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 
 from .. import schema
 from ..errors import InputError
-from .._arrow import one_chunk, plain_decimal_mask
+from .._arrow import one_chunk, plain_decimal_mask, take_or_null as _take_or_null
 from ..mapping import Mapping, slugify, unique_handles as _unique_handles
 from ..safeio import atomic_write, is_formula
 from .base import Catalog, ReadResult, issues_frame, loss_frame
@@ -1087,11 +1087,6 @@ def final_variant_ids(variants: pd.DataFrame, variant_options: pd.DataFrame,
     variant_options = _drop_na(variant_options, "variant_id")
     extra = _drop_na(extra, "entity_id")
     return variants, variant_options, extra
-
-
-def _take_or_null(values: pa.Array, pos: np.ndarray) -> pa.Array:
-    """``values[pos]``, null where ``pos`` is -1."""
-    return values.take(pa.array(pos, mask=pos < 0))
 
 
 def _is_text(s) -> bool:

@@ -43,7 +43,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import InputError
-from .._arrow import one_chunk
+from .._arrow import one_chunk, string_buffers as _string_buffers
 
 __all__ = ["CsvTable", "csv_lines", "header_line", "not_gtin", "read_table", "sniff_delimiter",
            "spreadsheet_mangled"]
@@ -476,16 +476,6 @@ def read_table(path, *, delimiter: str | None = None, encoding: str | None = Non
 
 # --------------------------------------------------------------------------------------------------
 # writing
-
-def _string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(offsets, data bytes) of a string / large_string array without nulls (zero-copy views)."""
-    _, obuf, dbuf = arr.buffers()
-    odt = np.int64 if pa.types.is_large_string(arr.type) else np.int32
-    offsets = np.frombuffer(obuf, dtype=odt)[arr.offset: arr.offset + len(arr) + 1] if obuf is not None \
-        else np.zeros(1, dtype=odt)
-    data = np.frombuffer(dbuf, dtype=np.uint8) if dbuf is not None else np.zeros(0, dtype=np.uint8)
-    return offsets, data
-
 
 def _rows_with_bytes(arr: pa.Array, chars: bytes) -> np.ndarray:
     """Sorted positions of the cells of ``arr`` holding any byte of ``chars`` (all ASCII): one numpy

@@ -45,7 +45,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError
-from .._arrow import one_chunk, plain_decimal_mask
+from .._arrow import (filled as _filled, has_byte as _has_byte, offsets as _offsets, one_chunk,
+                      plain_decimal_mask, take_or_null as _take)
 from ..mapping import Mapping, slugify
 from ..safeio import atomic_write, is_formula
 from . import register
@@ -123,27 +124,6 @@ def _text(values) -> pa.Array:
     """A text column as one ``pa.string()`` array without nulls (null -> "")."""
     arr = arrow_strings(values)
     return pc.fill_null(arr, "") if arr.null_count else arr
-
-
-def _offsets(arr: pa.Array) -> np.ndarray:
-    """The int32 value offsets of a string array (``len + 1`` of them, into its data buffer)."""
-    return np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset:arr.offset + len(arr) + 1]
-
-
-def _filled(arr: pa.Array) -> np.ndarray:
-    """Mask of non-empty cells (nulls count as empty), from the offsets alone."""
-    m = np.diff(_offsets(arr)) > 0
-    if arr.null_count:
-        m &= arr.is_valid().to_numpy(zero_copy_only=False)
-    return m
-
-
-def _take(arr, idx) -> pa.Array:
-    """``arr`` at the positions ``idx`` (numpy ints; -1 gives null)."""
-    idx = np.asarray(idx, dtype=np.int64)
-    if (idx < 0).any():
-        return arr.take(pa.array(idx, mask=idx < 0))
-    return arr.take(idx)
 
 
 def _strs(arr) -> pd.array:
@@ -542,21 +522,6 @@ def _data(arr: pa.Array) -> np.ndarray:
     return np.frombuffer(buf, dtype=np.uint8)[int(off[0]):int(off[-1])]
 
 
-def _has_byte(arr: pa.Array, byte: int) -> np.ndarray:
-    """Mask of the strings holding ``byte`` (one numpy scan of the data buffer)."""
-    off = _offsets(arr).astype(np.int64)
-    buf = arr.buffers()[2]
-    if not len(arr) or buf is None or off[-1] == off[0]:
-        return np.zeros(len(arr), dtype=bool)
-    data = np.frombuffer(buf, dtype=np.uint8)[off[0]:off[-1]]
-    at = np.flatnonzero(data == byte) + off[0]
-    m = np.zeros(len(arr), dtype=bool)
-    m[np.searchsorted(off, at, "right") - 1] = True
-    if arr.null_count:
-        m &= arr.is_valid().to_numpy(zero_copy_only=False)
-    return m
-
-
 def _absolute(src: pa.Array) -> np.ndarray:
     """Mask of URLs with a scheme (``https://...``); the regex only runs on cells holding ``:``."""
     m = _has_byte(src, ord(":"))
@@ -590,7 +555,6 @@ def parse_dates(s: pd.Series) -> pd.Series:
 #: "Product URL Suffix" and "Category URL Suffix" ``.html``, "Use Categories Path for Product URLs" No).
 DEFAULT_PRODUCT_URL = "/{url_key}.html"
 DEFAULT_CATEGORY_URL = "/{path}.html"
-
 
 
 def _list_numbers(cells: pd.Series, index_name: str, value_name: str) -> pd.DataFrame:

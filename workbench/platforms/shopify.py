@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from .. import safeio, schema
 from ..errors import InputError
-from .._arrow import one_chunk
+from .._arrow import one_chunk, string_buffers as _string_buffers
 from ..mapping import Mapping
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
@@ -1422,15 +1422,6 @@ def _formula_candidates(arr: pa.Array) -> np.ndarray:
     first = np.zeros(len(arr), dtype=np.uint8)
     first[nonempty] = data[starts[nonempty]]
     return np.flatnonzero(nonempty & np.isin(first, _TRIGGER_BYTES))
-
-
-def _string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(offsets, data bytes) of a string array without nulls (zero-copy views)."""
-    _, obuf, dbuf = arr.buffers()
-    offsets = np.frombuffer(obuf, dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1] if obuf is not None \
-        else np.zeros(1, dtype=np.int32)
-    data = np.frombuffer(dbuf, dtype=np.uint8) if dbuf is not None else np.zeros(0, dtype=np.uint8)
-    return offsets, data
 
 
 def _rows_needing_quotes(arr: pa.Array) -> np.ndarray:

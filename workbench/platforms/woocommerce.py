@@ -38,6 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._arrow import filled as _nonempty, has_byte as _has_byte, offsets as _offsets, take_or_null as _take
 from ..errors import InputError
 from ..mapping import Mapping
 from ..safeio import atomic_write
@@ -111,8 +112,6 @@ _VARIATION_FIXED = {"featured": "0", "catalog_visibility": "visible", "sold_indi
 #: Fields a variation row really carries (the others are fixed values on variation rows).
 _VARIATION_FIELDS = {"date_on_sale_from", "date_on_sale_to", "tax_status", "tax_class", "low_stock_amount",
                      "shipping_class", "download_limit", "download_expiry", "purchase_note"}
-
-
 
 
 def decode_description(s: pd.Series) -> pd.Series:
@@ -199,17 +198,6 @@ def _may_need_trim(arr: pa.Array) -> bool:
     return False
 
 
-def _nonempty(arr: pa.Array) -> np.ndarray:
-    """Mask of the non-empty cells of a string array, read off its offsets (nulls count as empty)."""
-    if not len(arr):
-        return np.zeros(0, dtype=bool)
-    off = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset:arr.offset + len(arr) + 1]
-    m = np.diff(off) != 0
-    if arr.null_count:
-        m &= arr.is_valid().to_numpy(zero_copy_only=False)
-    return m
-
-
 def _none_if_empty(arr: pa.Array) -> pa.Array:
     """Empty cells as nulls."""
     filled = _nonempty(arr)
@@ -223,13 +211,6 @@ def _mask(b) -> np.ndarray:
 
 def _eq(arr: pa.Array, value: str) -> np.ndarray:
     return _mask(pc.equal(arr, value))
-
-
-def _take(arr: pa.Array, idx: np.ndarray) -> pa.Array:
-    """``arr`` at the positions ``idx`` (-1 gives null)."""
-    idx = np.asarray(idx, dtype=np.int64)
-    neg = idx < 0
-    return arr.take(pa.array(idx, mask=neg) if neg.any() else pa.array(idx))
 
 
 def _where(mask: np.ndarray, a, b) -> pa.Array:
@@ -299,18 +280,6 @@ def _variation_order(arr: pa.Array, vr: np.ndarray) -> np.ndarray:
     sub = arr.take(pa.array(vr))
     x = _numbers(sub, _nonempty(sub))
     return np.where(np.isnan(x), 0, x)
-
-
-def _has_byte(arr: pa.Array, byte: int) -> np.ndarray:
-    """Mask of the cells containing ``byte`` (an ASCII character), from one pass over the data."""
-    off = _offsets(arr)
-    data = arr.buffers()[2]
-    if data is None or not len(arr) or off[-1] == off[0]:
-        return np.zeros(len(arr), dtype=bool)
-    hits = np.flatnonzero(np.frombuffer(data, dtype=np.uint8)[off[0]:off[-1]] == byte) + off[0]
-    m = np.zeros(len(arr), dtype=bool)
-    m[np.searchsorted(off, hits, side="right") - 1] = True
-    return m
 
 
 def _first_items(arr: pa.Array) -> pa.Array:
@@ -383,13 +352,6 @@ def _money_of(arr: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     ok_rows, ne_rows = ok[codes], ne[codes]
     clean = s.take(pa.array(codes)) if len(codes) else s
     return _where(ok_rows, clean, None), ok_rows, ne_rows & ~ok_rows
-
-
-
-
-def _offsets(arr: pa.Array) -> np.ndarray:
-    """The offsets of a string array (``len + 1`` int32 values, absolute in its data buffer; no copy)."""
-    return np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset:arr.offset + len(arr) + 1]
 
 
 def _fingerprint(arr: pa.Array) -> np.ndarray:
@@ -1697,8 +1659,6 @@ def escape_frame(frame: pd.DataFrame, numeric: tuple[str, ...] = ()) -> tuple[pd
             changed.append((int(i), c, s.iat[i]))
         out[c] = s.where(~m, "'" + s)
     return out, changed
-
-
 
 
 def catalog_to_frame(cat: Catalog, renamed: list | None = None) -> pd.DataFrame:
