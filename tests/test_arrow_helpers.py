@@ -45,3 +45,17 @@ def test_plain_decimal_mask_matches_the_regexes():
                 expected = pc.fill_null(pc.match_substring_regex(arr, pattern), False).to_pylist()
                 got = plain_decimal_mask(arr, signed=signed, most=most).tolist()
                 assert got == expected, (signed, most)
+
+
+def test_first_occurrence_is_pandas_not_duplicated():
+    import numpy as np
+    import pandas as pd
+
+    from workbench._arrow import first_occurrence
+
+    rng = np.random.default_rng(2)
+    for t in range(300):
+        n = int(rng.integers(0, 200))
+        hi = int(rng.choice([3, 100, 10 ** 7, 2 ** 62]))
+        keys = rng.integers(-hi if t % 4 == 0 else 0, hi, n, dtype=np.int64)
+        assert (first_occurrence(keys) == ~pd.Series(keys).duplicated(keep="first").to_numpy()).all()

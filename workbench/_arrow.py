@@ -130,3 +130,23 @@ def plain_decimal_mask(arr: pa.Array, *, signed: bool, most: int | None = None):
     if arr.null_count:
         ok &= arr.is_valid().to_numpy(zero_copy_only=False)
     return ok
+
+
+def first_occurrence(keys):
+    """Mask of the first occurrence of each integer key, in order (``~duplicated(keep="first")``):
+    a table of first positions when the keys span a small range, else a hash."""
+    import numpy as np
+    import pandas as pd
+
+    keys = np.asarray(keys)
+    n = len(keys)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    lo = int(keys.min())
+    span = int(keys.max()) - lo + 1
+    if span <= 4 * n + 1024:
+        k = keys.astype(np.int64) - lo
+        first = np.full(span, n, dtype=np.int64)
+        np.minimum.at(first, k, np.arange(n))
+        return first[k] == np.arange(n)
+    return ~pd.Index(keys).duplicated(keep="first")

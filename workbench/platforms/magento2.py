@@ -45,8 +45,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError
-from .._arrow import (filled as _filled, has_byte as _has_byte, offsets as _offsets, one_chunk,
-                      plain_decimal_mask, take_or_null as _take)
+from .._arrow import (filled as _filled, first_occurrence as _first_mask, has_byte as _has_byte,
+                      offsets as _offsets, one_chunk, plain_decimal_mask, take_or_null as _take)
 from ..mapping import Mapping, slugify
 from ..safeio import atomic_write, is_formula
 from . import register
@@ -150,15 +150,6 @@ def _first_pos(keys: np.ndarray) -> np.ndarray:
     first = np.full(int(keys.max()) + 1, n, dtype=np.int64)
     np.minimum.at(first, keys, np.arange(n))
     return first
-
-
-def _first_mask(keys: np.ndarray) -> np.ndarray:
-    """Mask of the first occurrence of each int64 key, in order."""
-    if not len(keys):
-        return np.zeros(0, dtype=bool)
-    if _dense(keys, len(keys)):
-        return _first_pos(keys)[keys] == np.arange(len(keys))
-    return ~pd.Index(keys).duplicated(keep="first")
 
 
 def _lookup_first(lk: np.ndarray, rk: np.ndarray) -> np.ndarray:

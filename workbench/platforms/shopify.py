@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from .. import safeio, schema
 from ..errors import InputError
-from .._arrow import one_chunk, string_buffers as _string_buffers
+from .._arrow import first_occurrence, one_chunk, string_buffers as _string_buffers
 from ..mapping import Mapping
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
@@ -1786,18 +1786,7 @@ def _issue_block(n: int, severity: str, product, check: str, detail, column="", 
 
 def _dup_mask(codes: np.ndarray) -> np.ndarray:
     """True for every occurrence of a code after its first (``pandas.duplicated(keep="first")``)."""
-    if not len(codes):
-        return np.zeros(0, dtype=bool)
-    lo, hi = int(codes.min()), int(codes.max())
-    if lo >= 0 and hi < 4 * len(codes) + 1024:      # small codes: a table of first positions, no hashing
-        return _first_row_per(codes, hi + 1)[codes] != np.arange(len(codes))
-    # a stable sort puts each code's first occurrence first among its equals; keys that come nearly
-    # in order (variants grouped by product) sort in a few milliseconds
-    order = np.argsort(codes, kind="stable")
-    ranked = codes[order]
-    dup = np.empty(len(codes), dtype=bool)
-    dup[order] = np.r_[False, ranked[1:] == ranked[:-1]]
-    return dup
+    return ~first_occurrence(codes)
 
 
 def _first_appearances(dense: np.ndarray) -> np.ndarray:

@@ -38,7 +38,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._arrow import filled as _nonempty, has_byte as _has_byte, offsets as _offsets, take_or_null as _take
+from .._arrow import (filled as _nonempty, first_occurrence as _first_seen, has_byte as _has_byte,
+                      offsets as _offsets, take_or_null as _take)
 from ..errors import InputError
 from ..mapping import Mapping
 from ..safeio import atomic_write
@@ -409,22 +410,6 @@ def _small_codes(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
         return arr.slice(0, 1), np.zeros(len(arr), dtype=np.int64)
     enc = pc.dictionary_encode(arr)
     return enc.dictionary, enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-
-
-def _first_seen(keys: np.ndarray) -> np.ndarray:
-    """Mask of the first occurrence of each int64 key (``~duplicated(keep="first")``): a scatter of
-    the smallest row per key when the keys span a small range, else a hash table."""
-    n = len(keys)
-    if not n:
-        return np.zeros(0, dtype=bool)
-    lo = int(keys.min())
-    span = int(keys.max()) - lo + 1
-    if span <= max(4 * n, 1 << 20):
-        k = keys - lo
-        first = np.full(span, n, dtype=np.int64)
-        np.minimum.at(first, k, np.arange(n))
-        return first[k] == np.arange(n)
-    return ~pd.Series(keys, copy=False).duplicated(keep="first").to_numpy()
 
 
 def _positions_of(index_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
