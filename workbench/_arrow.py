@@ -1,7 +1,11 @@
-"""Small Arrow helpers shared by the package."""
+"""Small Arrow helpers shared by the package: contiguous arrays, zero-copy views of string
+buffers, byte scans, and integer codes of keys."""
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def one_chunk(values):
@@ -23,8 +27,6 @@ def one_chunk(values):
 def string_buffers(arr: pa.Array):
     """(offsets, data bytes) of a string or large_string array: zero-copy numpy views. The offsets
     (``len + 1`` of them) are absolute positions in the data buffer."""
-    import numpy as np
-
     _, obuf, dbuf = arr.buffers()
     odt = np.int64 if pa.types.is_large_string(arr.type) else np.int32
     offsets = np.frombuffer(obuf, dtype=odt)[arr.offset: arr.offset + len(arr) + 1] if obuf is not None \
@@ -40,8 +42,6 @@ def offsets(arr: pa.Array):
 
 def filled(arr: pa.Array):
     """Mask of the non-empty cells of a string array, read off its offsets (nulls count as empty)."""
-    import numpy as np
-
     m = np.diff(offsets(arr)) > 0
     if arr.null_count:
         m &= arr.is_valid().to_numpy(zero_copy_only=False)
@@ -50,8 +50,6 @@ def filled(arr: pa.Array):
 
 def has_byte(arr: pa.Array, byte: int):
     """Mask of the cells holding ``byte`` (an ASCII character): one numpy scan of the data buffer."""
-    import numpy as np
-
     off, data = string_buffers(arr)
     off = off.astype(np.int64)
     if not len(arr) or off[-1] == off[0]:
@@ -66,8 +64,6 @@ def has_byte(arr: pa.Array, byte: int):
 
 def take_or_null(arr, idx):
     """``arr`` at the positions ``idx`` (numpy ints); -1 gives null."""
-    import numpy as np
-
     idx = np.asarray(idx, dtype=np.int64)
     neg = idx < 0
     return arr.take(pa.array(idx, mask=neg) if neg.any() else pa.array(idx))
@@ -80,8 +76,6 @@ def plain_decimal_mask(arr: pa.Array, *, signed: bool, most: int | None = None):
     None); else an unsigned amount, ``^[0-9]*\\.?[0-9]+$``. Nulls are False. Same answers as
     ``pc.match_substring_regex`` with those patterns, about ten times faster on price columns.
     """
-    import numpy as np
-
     n = len(arr)
     if not n:
         return np.zeros(0, dtype=bool)
@@ -135,9 +129,6 @@ def plain_decimal_mask(arr: pa.Array, *, signed: bool, most: int | None = None):
 def first_occurrence(keys):
     """Mask of the first occurrence of each integer key, in order (``~duplicated(keep="first")``):
     a table of first positions when the keys span a small range, else a hash."""
-    import numpy as np
-    import pandas as pd
-
     keys = np.asarray(keys)
     n = len(keys)
     if not n:
@@ -150,3 +141,27 @@ def first_occurrence(keys):
         np.minimum.at(first, k, np.arange(n))
         return first[k] == np.arange(n)
     return ~pd.Index(keys).duplicated(keep="first")
+
+
+def run_starts(arr: pa.Array) -> np.ndarray | None:
+    """Start positions of the runs of equal neighbours in ``arr`` (no nulls), or None when the runs
+    are too short to be worth it (fewer than two rows per run on average)."""
+    n = len(arr)
+    if n <= 64 or arr.null_count:
+        return None
+    change = pc.not_equal(arr.slice(1), arr.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(np.concatenate([[True], change]))
+    return starts if len(starts) <= n // 2 else None
+
+
+def dictionary_codes(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """``pc.dictionary_encode`` as (int64 codes, dictionary); nulls get a code; a value repeated on
+    neighbouring rows is hashed once."""
+    arr = one_chunk(arr)
+    starts = run_starts(arr)
+    if starts is not None:
+        enc = pc.dictionary_encode(arr.take(pa.array(starts, type=pa.int64())))
+        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        return np.repeat(codes, np.diff(np.append(starts, len(arr)))), enc.dictionary
+    enc = pc.dictionary_encode(arr, null_encoding="encode")
+    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary

@@ -54,7 +54,7 @@ import pyarrow.compute as pc
 from . import mapping as mapping_mod
 from . import platforms, safeio
 from .errors import InputError, ParameterError
-from ._arrow import one_chunk
+from ._arrow import dictionary_codes, one_chunk
 from .platforms.base import ISSUE_COLUMNS, LOSS_COLUMNS, Adapter, Catalog, ReadResult, issues_frame
 
 __all__ = ["INPUT_SUFFIXES", "LOSS_REPORT_COLUMNS", "REPORT_FILES", "TARGETS", "VALIDATION_COLUMNS",
@@ -743,7 +743,6 @@ def _filled(text: pa.Array) -> np.ndarray:
 
 def _group_sums(keys: list[pa.Array], weights: np.ndarray) -> list[tuple]:
     """``(key values..., sum of weights)`` for each distinct tuple of the text ``keys`` (no nulls)."""
-    from .platforms._common import dictionary_codes
 
     code, size, dicts = np.zeros(len(weights), dtype=np.int64), 1, []
     for arr in keys:

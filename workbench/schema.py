@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import SchemaError
-from ._arrow import one_chunk, string_buffers
+from ._arrow import dictionary_codes, one_chunk, string_buffers
 
 __all__ = [
     "MONEY",
@@ -728,17 +728,9 @@ def _column_codes(arr: pa.Array) -> tuple[np.ndarray, int]:
 
 
 def _run_codes(arr: pa.Array) -> tuple[np.ndarray, int]:
-    """Dictionary codes of ``arr``; when equal values come in runs, only each run's first value is hashed."""
-    n = len(arr)
-    if n > 64 and not arr.null_count:
-        change = pc.not_equal(arr.slice(1), arr.slice(0, n - 1)).to_numpy(zero_copy_only=False)
-        starts = np.flatnonzero(np.concatenate([[True], change]))
-        if len(starts) <= n // 2:
-            enc = pc.dictionary_encode(arr.take(pa.array(starts, type=pa.int64())))
-            codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-            return np.repeat(codes, np.diff(np.append(starts, n))), max(len(enc.dictionary), 1)
-    enc = pc.dictionary_encode(arr, null_encoding="encode")
-    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), max(len(enc.dictionary), 1)
+    """Dictionary codes of ``arr`` (:func:`workbench._arrow.dictionary_codes`) and their range."""
+    codes, dictionary = dictionary_codes(arr)
+    return codes, max(len(dictionary), 1)
 
 
 def _key_codes(keys: list[pa.Array]) -> tuple[np.ndarray, int]:

@@ -35,7 +35,8 @@ import pyarrow.compute as pc
 
 from .. import schema
 from ..errors import InputError
-from .._arrow import one_chunk, plain_decimal_mask, take_or_null as _take_or_null
+from .._arrow import (dictionary_codes, one_chunk, plain_decimal_mask, run_starts,
+                      take_or_null as _take_or_null)
 from ..mapping import Mapping, slugify, unique_handles as _unique_handles
 from ..safeio import atomic_write, is_formula
 from .base import Catalog, ReadResult, issues_frame, loss_frame
@@ -126,17 +127,6 @@ def isin(values, among) -> np.ndarray:
     return np.repeat(hit, np.diff(np.append(starts, len(v))))
 
 
-def run_starts(arr: pa.Array) -> np.ndarray | None:
-    """Start positions of the runs of equal neighbours in ``arr`` (no nulls), or None when the runs
-    are too short to be worth it (fewer than two rows per run on average)."""
-    n = len(arr)
-    if n <= 64 or arr.null_count:
-        return None
-    change = pc.not_equal(arr.slice(1), arr.slice(0, n - 1)).to_numpy(zero_copy_only=False)
-    starts = np.flatnonzero(np.concatenate([[True], change]))
-    return starts if len(starts) <= n // 2 else None
-
-
 def _index_in(k: pa.Array, ix: pa.Array) -> np.ndarray:
     """``pc.index_in`` as int64 positions (-1: absent); a key repeated on neighbouring rows is hashed once."""
     starts = run_starts(k)
@@ -219,19 +209,6 @@ def _text_codes(arr: pa.Array) -> tuple[np.ndarray, int]:
     """Dictionary codes of a text array (nulls get a code) and their count."""
     codes, dictionary = dictionary_codes(arr)
     return codes, len(dictionary)
-
-
-def dictionary_codes(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """``pc.dictionary_encode`` as (int64 codes, dictionary); nulls get a code; a value repeated on
-    neighbouring rows is hashed once."""
-    arr = one_chunk(arr)
-    starts = run_starts(arr)
-    if starts is not None:
-        enc = pc.dictionary_encode(arr.take(pa.array(starts, type=pa.int64())))
-        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        return np.repeat(codes, np.diff(np.append(starts, len(arr)))), enc.dictionary
-    enc = pc.dictionary_encode(arr, null_encoding="encode")
-    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary
 
 
 def row_codes(*columns) -> np.ndarray:
