@@ -743,7 +743,6 @@ def _filled(text: pa.Array) -> np.ndarray:
 
 def _group_sums(keys: list[pa.Array], weights: np.ndarray) -> list[tuple]:
     """``(key values..., sum of weights)`` for each distinct tuple of the text ``keys`` (no nulls)."""
-
     code, size, dicts = np.zeros(len(weights), dtype=np.int64), 1, []
     for arr in keys:
         c, d = dictionary_codes(arr)
