@@ -165,3 +165,21 @@ def dictionary_codes(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
         return np.repeat(codes, np.diff(np.append(starts, len(arr)))), enc.dictionary
     enc = pc.dictionary_encode(arr, null_encoding="encode")
     return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary
+
+
+def stable_order(key: np.ndarray) -> np.ndarray:
+    """``np.argsort(key, kind="stable")``, without the sort when ``key`` is already in order."""
+    if len(key) < 2 or not (key[1:] < key[:-1]).any():
+        return np.arange(len(key))
+    return np.argsort(key, kind="stable")
+
+
+def order_by(major: np.ndarray, minor: np.ndarray) -> np.ndarray:
+    """Stable order by ``major`` then ``minor`` (``np.lexsort((minor, major))``), one sort on a
+    combined key when it fits in 63 bits."""
+    if not len(major):
+        return np.zeros(0, dtype=np.int64)
+    lo, span = int(minor.min()), int(minor.max()) - int(minor.min()) + 1
+    if int(major.min()) >= 0 and span * (int(major.max()) + 1) < 2 ** 62:
+        return stable_order(major * span + (minor - lo))
+    return np.lexsort((minor, major))

@@ -390,12 +390,12 @@ def run_migration(source: str, target: str, paths, out_dir, *, mapping=None, sav
     from tqdm.auto import tqdm
     bar = tqdm(total=6, desc=f"{src.name} -> {tgt.name}", disable=not progress, leave=False)
     seconds: dict[str, float] = {}
-    clock = [time.perf_counter()]
+    started = time.perf_counter()
 
     def step_done(step: str) -> None:
+        nonlocal started
         now = time.perf_counter()
-        seconds[step] = now - clock[0]
-        clock[0] = now
+        seconds[step], started = now - started, now
         bar.update()
 
     try:

@@ -46,7 +46,7 @@ import pyarrow.compute as pc
 
 from ..errors import InputError
 from .._arrow import (filled as _filled, first_occurrence as _first_mask, has_byte as _has_byte,
-                      offsets as _offsets, one_chunk, plain_decimal_mask, take_or_null as _take)
+                      offsets as _offsets, one_chunk, order_by, plain_decimal_mask, take_or_null as _take)
 from ..mapping import Mapping, slugify
 from ..safeio import atomic_write, is_formula
 from . import register
@@ -490,18 +490,6 @@ def _affix(arr: pa.Array, prefix: str, suffix: str) -> pa.Array:
         end = 2 ** 31 - 1
         arr = pc.binary_replace_slice(arr, start=end, stop=end, replacement=suffix)
     return arr
-
-
-def _variant_major(var: np.ndarray, position: np.ndarray) -> np.ndarray | None:
-    """Stable order of option rows by variant then position; None when already in that order."""
-    if len(var) < 2:
-        return None
-    pos = np.asarray(position, dtype=np.int64)
-    lo, span = int(pos.min()), int(pos.max()) - int(pos.min()) + 1
-    key = np.asarray(var, dtype=np.int64) * span + (pos - lo)
-    if int(var.min()) < 0 or not (key[1:] < key[:-1]).any():
-        return None
-    return np.argsort(key, kind="stable")
 
 
 def _data(arr: pa.Array) -> np.ndarray:
@@ -1105,9 +1093,10 @@ class _Reader:
         vo_var, vo_position = self.var_of_link[li], self.ax_position[ai]
         # variant by variant (each one's values in position order): later steps hash the variant ids
         # of the option rows once per run of equal ids (the schema check, validate, the writer)
-        order = _variant_major(vo_var, vo_position)
-        if order is not None:
-            vo_var, vo_position, value = vo_var[order], vo_position[order], value.take(order)
+        if len(vo_var) and int(vo_var.min()) >= 0:
+            order = order_by(vo_var, np.asarray(vo_position, dtype=np.int64))
+            if (order != np.arange(len(order))).any():
+                vo_var, vo_position, value = vo_var[order], vo_position[order], value.take(order)
         self.vo_var, self.vo_position, self.vo_value = vo_var, vo_position, value
         self.used["additional_attributes"] = f"variant_options (axes); extra:{ATTR_NS}.<code>"
 

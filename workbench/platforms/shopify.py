@@ -15,6 +15,7 @@ Rules in ``docs/mapping.md`` section 2. In short:
 from __future__ import annotations
 
 import decimal
+import functools
 import re
 from pathlib import Path
 
@@ -25,7 +26,7 @@ import pyarrow.compute as pc
 
 from .. import safeio, schema
 from ..errors import InputError
-from .._arrow import first_occurrence, one_chunk, string_buffers as _string_buffers
+from .._arrow import first_occurrence, one_chunk, order_by as _order_by, string_buffers as _string_buffers
 from ..mapping import Mapping
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
@@ -1024,18 +1025,7 @@ def _ordered_by_product(owner: np.ndarray, position: pd.Series) -> np.ndarray:
         return rows
     pos = position.to_numpy(dtype="int64", na_value=0)[rows]
     own = owner[rows]
-    lo = int(pos.min())
-    span = int(pos.max()) - lo + 1
-    if span * (int(own.max()) + 1) < 2 ** 62:
-        return rows[_stable_order(own * span + (pos - lo))]
-    return rows[np.lexsort((pos, own))]
-
-
-def _stable_order(key: np.ndarray) -> np.ndarray:
-    """``np.argsort(key, kind="stable")``, without the sort when ``key`` is already in order."""
-    if len(key) < 2 or not (key[1:] < key[:-1]).any():
-        return np.arange(len(key))
-    return np.argsort(key, kind="stable")
+    return rows[_order_by(own, pos)]
 
 
 class _ProductIds:
@@ -1883,16 +1873,12 @@ def validate(catalog: Catalog, joins: "_VariantOptionJoin | None" = None) -> pd.
     handles = _atext(P["handle"])
     titles = _atext(P["title"])
     pids = _atext(P["product_id"])
-    handle_texts: list[np.ndarray] = []
+    all_handle_texts = functools.cache(lambda: _np_text(handles))
 
     def h_np(idx) -> np.ndarray:
         """The handles at ``idx`` as Python text (made once, and only when an issue needs them)."""
         idx = np.asarray(idx, dtype=np.int64)
-        if not len(idx):
-            return np.empty(0, dtype=object)
-        if not handle_texts:
-            handle_texts.append(_np_text(handles))
-        return handle_texts[0][idx]
+        return all_handle_texts()[idx] if len(idx) else np.empty(0, dtype=object)
     n_p = len(handles)
 
     def sel(mask) -> np.ndarray:
@@ -2136,17 +2122,6 @@ def _combinations(variant_ids: pd.Series, vo: pd.DataFrame, joins: "_VariantOpti
         return " / ".join(str(dict_vals[0][int(c)].as_py()) for c in val_of[j] if c >= 0)
 
     return combo_id, text
-
-
-def _order_by(major: np.ndarray, minor: np.ndarray) -> np.ndarray:
-    """Stable order by ``major`` then ``minor`` (``np.lexsort((minor, major))``), one sort on a
-    combined key when it fits in 63 bits."""
-    if not len(major):
-        return np.zeros(0, dtype=np.int64)
-    lo, span = int(minor.min()), int(minor.max()) - int(minor.min()) + 1
-    if int(major.min()) >= 0 and span * (int(major.max()) + 1) < 2 ** 62:
-        return _stable_order(major * span + (minor - lo))
-    return np.lexsort((minor, major))
 
 
 class _VariantOptionJoin:
