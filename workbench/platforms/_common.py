@@ -83,6 +83,12 @@ def arrow_strings(s) -> pa.Array:
     return arr
 
 
+def text_array(s) -> pa.Array:
+    """:func:`arrow_strings` with nulls as ``""``: a text column as one string array without nulls."""
+    arr = arrow_strings(s)
+    return pc.fill_null(arr, "") if arr.null_count else arr
+
+
 def str_series(arr, index=None) -> pd.Series:
     """A pandas ``str`` Series over an Arrow string array (no copy through Python objects)."""
     return pd.Series(pd.array(one_chunk(arr), dtype="str"), index=index)

@@ -53,7 +53,7 @@ from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
 from .csvio import read_table
 from ._common import (ATTR_NS, EXTRA_COLUMNS, arrow_strings, attr_key, collection_names, concat_extra,
-                      concat_results, merge_file_collections, none_if_empty, to_numeric, extra_rows, extra_wide,
+                      text_array as _text, concat_results, merge_file_collections, none_if_empty, to_numeric, extra_rows, extra_wide,
                       fmt_money, isin, issue, lookup, mapping_option, mapping_option_name, rename_headers,
                       slugify_series, unique_handles, fold_grouped, grouped_collections, grouped_members,
                       suffix_repeats)
@@ -119,12 +119,6 @@ _ROW_COLUMNS = ("sku", "name", "price", "special_price", "special_price_from_dat
 # =================================================================================================
 # Arrow / numpy plumbing for the product reader (positions, not pandas index alignment)
 # =================================================================================================
-
-def _text(values) -> pa.Array:
-    """A text column as one ``pa.string()`` array without nulls (null -> "")."""
-    arr = arrow_strings(values)
-    return pc.fill_null(arr, "") if arr.null_count else arr
-
 
 def _strs(arr) -> pd.array:
     """An Arrow string array as a pandas ``str`` array (no copy through Python objects)."""

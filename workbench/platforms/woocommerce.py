@@ -46,7 +46,7 @@ from ..safeio import atomic_write
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
 from ._common import (ATTR_NS, EXTRA_COLUMNS, arrow_strings, attr_key, collection_names, concat_results,
-                      first_item, str_series, to_numeric,
+                      text_array as _text, first_item, str_series, to_numeric,
                       extra_wide, fmt_money, issue, issues_for, join_list,
                       mapping_headers, mapping_option_name, normalise_list, slugify_series,
                       split_list, unique_handles, fold_grouped, grouped_collections, grouped_members, suffix_repeats)
@@ -139,12 +139,6 @@ def _looks_translated(cols: list[str]) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # reading helpers: Arrow arrays and numpy index arrays (no pandas index alignment)
-
-def _text(s: pd.Series) -> pa.Array:
-    """A text column as one Arrow string array without nulls."""
-    a = arrow_strings(s)
-    return a.fill_null("") if a.null_count else a
-
 
 def _blank(n: int) -> pa.Array:
     """``n`` empty strings (built from buffers: no per-row work)."""
