@@ -45,7 +45,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError
-from .._arrow import (filled as _filled, first_occurrence as _first_mask, has_byte as _has_byte,
+from .._arrow import (dictionary_codes, filled as _filled, first_occurrence as _first_mask, has_byte as _has_byte,
                       offsets as _offsets, one_chunk, order_by, plain_decimal_mask, take_or_null as _take)
 from ..mapping import Mapping, slugify
 from ..safeio import atomic_write, is_formula
@@ -164,16 +164,10 @@ def _lookup_first(lk: np.ndarray, rk: np.ndarray) -> np.ndarray:
 
 def _codes(*arrays) -> tuple[list[np.ndarray], int]:
     """Int codes of several string arrays on one shared dictionary (equal text, equal code)."""
-    lens = [len(a) for a in arrays]
     both = pa.concat_arrays([a.cast(pa.string()) if a.type != pa.string() else a for a in arrays]) \
         if len(arrays) > 1 else arrays[0]
-    enc = pc.dictionary_encode(both, null_encoding="encode")
-    codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    out, at = [], 0
-    for n in lens:
-        out.append(codes[at:at + n])
-        at += n
-    return out, max(len(enc.dictionary), 1)
+    codes, dictionary = dictionary_codes(both)
+    return np.split(codes, np.cumsum([len(a) for a in arrays])[:-1]), max(len(dictionary), 1)
 
 
 def _join(lk: np.ndarray, rk: np.ndarray, left: bool = False) -> tuple[np.ndarray, np.ndarray]:
