@@ -15,7 +15,7 @@ def _run(env_extra: dict) -> list[str]:
 
 
 def test_lazy_arenas_and_purge_delay_are_set_when_unset():
-    assert _run({}) == ["0", "1000"]
+    assert _run({}) == ["0", "10000"]
 
 
 def test_settings_from_the_environment_win():
