@@ -20,10 +20,9 @@ from workbench.cli import main
 from workbench.errors import InputError, ParameterError
 from workbench.migration import REPORT_FILES, expand_paths, run_migration
 
+from helpers_paths import SAMPLES
+
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = Path("/work/shared/samples")
-if not SAMPLES.is_dir():  # pragma: no cover - the samples live beside the project
-    SAMPLES = ROOT.parent / "shared" / "samples"
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="sample files not found")
 
 WOO = SAMPLES / "woocommerce" / "sample_products.csv"

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from helpers_paths import SAMPLES
 from helpers_voila import start_voila
 
-SAMPLE = Path("/work/shared/samples/woocommerce/sample_products.csv")
+SAMPLE = SAMPLES / "woocommerce" / "sample_products.csv"
 
 
 @pytest.mark.skipif(not SAMPLE.is_file(), reason="WooCommerce sample not found")

@@ -19,10 +19,9 @@ import pytest
 from workbench import platforms
 from workbench.migration import run_migration
 
+from helpers_paths import SAMPLES
+
 ROOT = Path(__file__).resolve().parent
-SAMPLES = Path("/work/shared/samples")
-if not SAMPLES.is_dir():  # pragma: no cover - the samples live beside the project
-    SAMPLES = ROOT.parent.parent / "shared" / "samples"
 FIX = ROOT / "fixtures" / "platforms"
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="sample files not found")
 

@@ -31,7 +31,9 @@ from workbench.errors import InputError
 from workbench import mapping as wm
 from workbench.mapping import Mapping
 
-S = Path("/work/shared/samples")
+from helpers_paths import SAMPLES
+
+S = SAMPLES
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "magento2"
 
 EXPECTED = {  # file: (products, variants, images, collections)
@@ -216,7 +218,7 @@ def test_write_configurable_round_trip(tmp_path):
 
 
 def test_write_from_woocommerce(tmp_path):
-    woo = Path("/work/shared/samples/woocommerce/sample_products.csv")
+    woo = SAMPLES / "woocommerce" / "sample_products.csv"
     if not woo.is_file():
         pytest.skip("shared sample files are not available")
     cat = platforms.get("woocommerce").read([woo]).catalog

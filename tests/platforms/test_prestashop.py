@@ -8,9 +8,9 @@ from workbench import platforms
 from workbench.errors import InputError
 from workbench.mapping import Mapping
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "prestashop"
-if not SAMPLES.is_dir():  # the tree may live elsewhere; fall back to the absolute path
-    SAMPLES = Path("/work/shared/samples/prestashop")
+from helpers_paths import SAMPLES as SHARED_SAMPLES
+
+SAMPLES = SHARED_SAMPLES / "prestashop"
 PRODUCTS = SAMPLES / "products_import.csv"
 COMBOS = SAMPLES / "combinations_import.csv"
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "prestashop"

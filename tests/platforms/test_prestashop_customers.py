@@ -28,12 +28,12 @@ from workbench.migration import run_migration
 from workbench.platforms.prestashop import (ADDRESS_HEADER, CUSTOMER_HEADER, country_code, country_name,
                                             province_code, province_name)
 
+from helpers_paths import SAMPLES as SHARED_SAMPLES
+
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "prestashop"
 CUSTOMERS = FIX / "customers_import.csv"
 ADDRESSES = FIX / "addresses_import.csv"
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "prestashop"
-if not SAMPLES.is_dir():
-    SAMPLES = Path("/work/shared/samples/prestashop")
+SAMPLES = SHARED_SAMPLES / "prestashop"
 
 SHOPIFY_CUSTOMER_HEADER = (
     "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address Company,"
@@ -358,7 +358,7 @@ def test_temporary_passwords_are_written_and_reproducible(tmp_path, monkeypatch)
     monkeypatch.setenv("WORKBENCH_PASSWORD_KEY", KEY)
     mp = _temporary_mapping(tmp_path)
     a = run_migration("prestashop", "prestashop", [CUSTOMERS, ADDRESSES], tmp_path / "a", mapping=mp)
-    b = run_migration("prestashop", "prestashop", [CUSTOMERS, ADDRESSES], tmp_path / "b", mapping=mp)
+    run_migration("prestashop", "prestashop", [CUSTOMERS, ADDRESSES], tmp_path / "b", mapping=mp)
     out = rows(tmp_path / "a" / "customers_import.csv")
     pw = [r[4] for r in out[1:]]
     assert len(pw) == 9 and all(len(p) == 20 and p.isalnum() for p in pw)

@@ -14,7 +14,8 @@ from workbench.platforms import shopify
 from workbench.platforms.csvio import read_table
 from workbench.platforms.shopify import CURRENT_HEADER, CUSTOMER_HEADER, LEGACY_HEADER, write_redirects
 
-SAMPLES = Path("/work/shared/samples")
+from helpers_paths import SAMPLES
+
 NEW = SAMPLES / "shopify-new-header/product_template.csv"
 LEGACY = SAMPLES / "shopify-legacy-header/product_template.csv"
 FIX = Path(__file__).resolve().parents[1] / "fixtures/platforms/shopify"

@@ -33,7 +33,9 @@ from workbench import platforms
 from workbench.errors import InputError
 from workbench.mapping import Mapping
 
-SAMPLE = Path("/work/shared/samples/woocommerce/sample_products.csv")
+from helpers_paths import SAMPLES
+
+SAMPLE = SAMPLES / "woocommerce" / "sample_products.csv"
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "woocommerce"
 
 
