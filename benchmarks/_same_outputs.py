@@ -73,6 +73,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="same-outputs-") as tmp:
         tmp = Path(tmp)
         worktree = tmp / "rev"
+        (tmp / "shared").symlink_to(ROOT.parent / "shared")   # the tests find ../shared beside the tree
         subprocess.run(["git", "worktree", "add", "--detach", "-q", str(worktree), rev], cwd=ROOT, check=True)
         try:
             run_routes(worktree, tmp / "before")

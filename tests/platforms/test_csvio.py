@@ -8,7 +8,8 @@ import pytest
 from workbench.errors import InputError
 from workbench.platforms.csvio import read_table, sniff_delimiter
 
-SAMPLES = Path("/work/shared/samples")
+from helpers_paths import SAMPLES
+
 SAMPLE_FILES = sorted(SAMPLES.glob("*/*.csv"))
 
 # (rows, columns, delimiter) worked out from the files (see SOURCES.md; PrestaShop trailing ';' dropped)
@@ -218,3 +219,4 @@ def test_csv_lines_match_python_csv_minimal_quoting(delimiter):
 def test_lines_of_empty_cells_are_dropped(tmp_path):
     p = write(tmp_path, "e.csv", "a,b,c\n1,,\n,,\n,2,\n")
     assert read_table(p).frame.values.tolist() == [["1", "", ""], ["", "2", ""]]
+
