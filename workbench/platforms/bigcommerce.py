@@ -577,10 +577,11 @@ def _read_customers(t, mapping) -> ReadResult:
                                     f"(kept in extra {NS}.address_<n>)"))
     company = none_if_empty(kc("Company"))
     phone = none_if_empty(kc("Phone"))
-    created, bad_date = _parse_joined(kc("Date Joined"))
+    joined = kc("Date Joined")
+    created, bad_date = _parse_joined(joined)
     for i in np.flatnonzero(bad_date.to_numpy()):
         issues.append(issue("warning", file, int(klines[i]), "Date Joined", "bad_date",
-                            f"{kc('Date Joined').iat[i]!r} was not read as a date (day/month order unknown or not a "
+                            f"{joined.iat[i]!r} was not read as a date (day/month order unknown or not a "
                             f"date); created_at left empty, the text kept in extra {NS}.date_joined"))
     customers = pd.DataFrame({
         "customer_id": ids, "email": none_if_empty(kc("Email Address")),

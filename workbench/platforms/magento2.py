@@ -2196,25 +2196,28 @@ def customers_to_frames(cat: Catalog) -> tuple[pd.DataFrame, pd.DataFrame]:
     js = ex[(ex["entity"] == "customer") & (ex["namespace"] == NS) & ex["key"].astype(str).str.match(r"^address_\d+$")]
     more = js.assign(n=js["key"].str[8:].astype(int)).sort_values(["entity_id", "n"]) if len(js) else js
     by_owner = {k: g for k, g in more.groupby("entity_id", sort=False)} if len(more) else {}
-    web = M["_website"]
-    for i in np.flatnonzero(((txt("address1") != "") | (txt("city") != "") | (txt("zip") != "")
-                             | (txt("country_code") != "") | ids.isin(by_owner)).to_numpy()):
+    # the address columns as Python lists, once (the loop below runs per customer)
+    a = {k: txt(k).tolist() for k in ("address1", "address2", "city", "company", "zip", "phone", "country_code",
+                                      "province_code")}
+    web, email, firstname, lastname = (M[k].tolist() for k in ("_website", "email", "firstname", "lastname"))
+    has_address = [any(v) for v in zip(a["address1"], a["city"], a["zip"], a["country_code"])]
+    for i in np.flatnonzero(np.asarray(has_address, dtype=bool) | ids.isin(by_owner).to_numpy()):
         cid = ids.iat[i]
         g = by_owner.get(cid)
         recs = [json.loads(v) for v in g["value"]] if g is not None else []
         base = recs[0] if recs else {"default_billing": "1", "default_shipping": "1"}
-        street = txt("address1").iat[i] + ("\n" + txt("address2").iat[i] if txt("address2").iat[i] else "")
-        cc = txt("country_code").iat[i]
-        pcode = txt("province_code").iat[i]
+        street = a["address1"][i] + ("\n" + a["address2"][i] if a["address2"][i] else "")
+        cc = a["country_code"][i]
+        pcode = a["province_code"][i]
         first = dict(base)
-        first.update({"street": street, "city": txt("city").iat[i], "company": txt("company").iat[i],
-                      "postcode": txt("zip").iat[i], "telephone": txt("phone").iat[i], "country_id": cc})
+        first.update({"street": street, "city": a["city"][i], "company": a["company"][i],
+                      "postcode": a["zip"][i], "telephone": a["phone"][i], "country_id": cc})
         if pcode:
             first["region"] = province_name(cc, pcode) or pcode
-        for k in ("firstname", "lastname"):
-            first.setdefault(k, M[k].iat[i])
+        for k, names in (("firstname", firstname), ("lastname", lastname)):
+            first.setdefault(k, names[i])
         for r in [first] + recs[1:]:
-            rows.append({"_website": web.iat[i], "_email": M["email"].iat[i], "_entity_id": r.get("entity_id", ""),
+            rows.append({"_website": web[i], "_email": email[i], "_entity_id": r.get("entity_id", ""),
                          **{k: r.get(k, "") for k in _ADDR_FIELDS if not k.startswith("default")},
                          "_address_default_billing_": r.get("default_billing", ""),
                          "_address_default_shipping_": r.get("default_shipping", "")})

@@ -1064,37 +1064,43 @@ class PrestaShopAdapter(Adapter):
         paths = [out_dir / "customers_import.csv"]
         write_delimited(paths[0], CUSTOMER_HEADER, rows, delimiter=";")
 
-        has_addr = np.zeros(len(C), dtype=bool)
-        for col in ("company", "address1", "address2", "city", "zip", "country_code"):
-            has_addr |= (text(col) != "").to_numpy()
+        # every column the loop reads, as a Python list, once (the loop runs per customer)
+        t = {k: text(k).tolist() for k in ("email", "company", "address1", "address2", "city", "zip", "country_code",
+                                           "province_code", "phone", "first_name", "last_name")}
+        has_addr = [any(v) for v in zip(*(t[k] for k in ("company", "address1", "address2", "city", "zip",
+                                                          "country_code")))]
         more_keys = sorted((k for k in ext.columns if re.fullmatch(r"address_\d+", str(k))),
                            key=lambda k: int(k.split("_")[1]))
+        extras: dict[str, list] = {}
+
+        def column(key: str) -> list:
+            if key not in extras:
+                extras[key] = xget(key).tolist()
+            return extras[key]
         out = []
         for i in range(len(C)):
-            email = text("email").iloc[i]
+            email = t["email"][i]
             if has_addr[i]:
-                cc = text("country_code").iloc[i]
-                pcode = text("province_code").iloc[i]
+                cc, pcode = t["country_code"][i], t["province_code"][i]
 
                 def x(key, default=""):
-                    return xget(key, default).iloc[i]
-                mobile = x("address_phone_mobile")
+                    return column(key)[i] or default
                 out.append({
                     "id": x("address_id"), "alias": x("address_alias", "My address"), "active": x("address_active", "1"),
                     "customer_email": email, "customer_id": x("address_customer_id"),
                     "manufacturer": x("address_manufacturer"), "supplier": x("address_supplier"),
-                    "company": text("company").iloc[i],
-                    "last_name": x("address_last_name", text("last_name").iloc[i]),
-                    "first_name": x("address_first_name", text("first_name").iloc[i]),
-                    "address1": text("address1").iloc[i], "address2": text("address2").iloc[i],
-                    "zip": text("zip").iloc[i], "city": text("city").iloc[i],
+                    "company": t["company"][i],
+                    "last_name": x("address_last_name", t["last_name"][i]),
+                    "first_name": x("address_first_name", t["first_name"][i]),
+                    "address1": t["address1"][i], "address2": t["address2"][i],
+                    "zip": t["zip"][i], "city": t["city"][i],
                     "country": x("address_country", country_name(cc) or cc),
                     "state": x("address_state", province_name(cc, pcode) or pcode),
-                    "other": x("address_other"), "phone": text("phone").iloc[i], "phone_mobile": mobile,
+                    "other": x("address_other"), "phone": t["phone"][i], "phone_mobile": x("address_phone_mobile"),
                     "vat_number": x("address_vat_number"), "dni": x("address_dni"),
                 })
             for k in more_keys:
-                raw = xget(k).iloc[i]
+                raw = column(k)[i]
                 if not raw:
                     continue
                 try:
