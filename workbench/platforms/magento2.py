@@ -2123,12 +2123,13 @@ def _read_customer_files(tables: list, mapping) -> ReadResult:
         at = pos.reindex(first.index).to_numpy()
         street = first["street"].str.split("\n", n=1)
         cc = first["country_id"].str.upper()
-        prov = [province_code(c, r) if r else None for c, r in zip(cc, first["region"])]
-        for i, (o, a) in enumerate(first.iterrows()):  # one per customer with an address
-            if prov[i] is None and a["region"]:
-                issues.append(issue("warning", a["file"], int(a["line"]), "region", "unknown_region",
-                                    f"region {a['region']!r} is not a subdivision of {a['country_id'] or '?'}; "
-                                    f"the province was left empty (kept in extra {NS}.address_1)"))
+        regions = first["region"].tolist()
+        prov = [province_code(c, r) if r else None for c, r in zip(cc, regions)]
+        for i in (i for i, (p, r) in enumerate(zip(prov, regions)) if p is None and r):
+            issues.append(issue("warning", first["file"].iat[i], int(first["line"].iat[i]), "region",
+                                "unknown_region",
+                                f"region {regions[i]!r} is not a subdivision of {first['country_id'].iat[i] or '?'}; "
+                                f"the province was left empty (kept in extra {NS}.address_1)"))
         vals = {"address1": street.str[0], "address2": street.str[1], "city": first["city"],
                 "company": first["company"], "zip": first["postcode"], "phone": first["telephone"],
                 "country_code": cc, "province_code": pd.Series(prov, index=first.index, dtype=object)}
@@ -2137,8 +2138,9 @@ def _read_customer_files(tables: list, mapping) -> ReadResult:
             customers.loc[at, k] = v.to_numpy()
         # every address whole in extra (JSON) so Magento gets them back: address_1 is the one above
         fields = [f for f in _ADDR_FIELDS] + ["entity_id"]
-        recs = A[fields].to_dict("records")
-        js = [json.dumps({k: v for k, v in r.items() if v}, ensure_ascii=False, sort_keys=True) for r in recs]
+        columns = [A[f].tolist() for f in fields]
+        js = [json.dumps({k: v for k, v in zip(fields, r) if v}, ensure_ascii=False, sort_keys=True)
+              for r in zip(*columns)]
         extra = concat_extra([extra, pd.DataFrame({
             "entity": "customer", "entity_id": A["owner"].to_numpy(), "namespace": NS,
             "key": "address_" + A["n"].astype(str).to_numpy(), "value": js, "type": "json"})])
@@ -2195,16 +2197,17 @@ def customers_to_frames(cat: Catalog) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = []
     js = ex[(ex["entity"] == "customer") & (ex["namespace"] == NS) & ex["key"].astype(str).str.match(r"^address_\d+$")]
     more = js.assign(n=js["key"].str[8:].astype(int)).sort_values(["entity_id", "n"]) if len(js) else js
-    by_owner = {k: g for k, g in more.groupby("entity_id", sort=False)} if len(more) else {}
+    by_owner: dict[str, list[str]] = {}   # customer -> its address_<n> JSON values, in order
+    for owner, value in zip(more["entity_id"].tolist(), more["value"].tolist()):
+        by_owner.setdefault(owner, []).append(value)
     # the address columns as Python lists, once (the loop below runs per customer)
     a = {k: txt(k).tolist() for k in ("address1", "address2", "city", "company", "zip", "phone", "country_code",
                                       "province_code")}
     web, email, firstname, lastname = (M[k].tolist() for k in ("_website", "email", "firstname", "lastname"))
     has_address = [any(v) for v in zip(a["address1"], a["city"], a["zip"], a["country_code"])]
-    for i in np.flatnonzero(np.asarray(has_address, dtype=bool) | ids.isin(by_owner).to_numpy()):
-        cid = ids.iat[i]
-        g = by_owner.get(cid)
-        recs = [json.loads(v) for v in g["value"]] if g is not None else []
+    id_list = ids.tolist()
+    for i in np.flatnonzero(np.asarray(has_address, dtype=bool) | ids.isin(list(by_owner)).to_numpy()):
+        recs = [json.loads(v) for v in by_owner.get(id_list[i], ())]
         base = recs[0] if recs else {"default_billing": "1", "default_shipping": "1"}
         street = a["address1"][i] + ("\n" + a["address2"][i] if a["address2"][i] else "")
         cc = a["country_code"][i]

@@ -664,12 +664,16 @@ class PrestaShopAdapter(Adapter):
         fn = dict(zip(kid, K["first_name"].str.strip()))
         ln = dict(zip(kid, K["last_name"].str.strip()))
         extra = []
-        for owner_id, a in first.iterrows():
-            r = row_of[owner_id]
+        # the first addresses' values per customer column, put into ``cust`` at the end (one
+        # assignment per column: setting cells one by one costs a pandas call each)
+        filled: dict[str, list] = {k: [] for k in ("company", "address1", "address2", "zip", "city", "phone",
+                                                    "country_code", "province_code")}
+        at_rows = [row_of[owner_id] for owner_id in first.index]
+        for owner_id, a in zip(first.index, first.to_dict("records")):
             for key in ("company", "address1", "address2", "zip", "city"):
-                cust.at[r, key] = a[key] or None
+                filled[key].append(a[key] or None)
             phone = a["phone"] or a["phone_mobile"]
-            cust.at[r, "phone"] = phone or None
+            filled["phone"].append(phone or None)
             cc, how = country_code(a["country"]) if a["country"] else (None, "empty")
             if how == "fuzzy":
                 issues.append(issue("warning", afile, a["_line"], hdr["country"], "country_guessed",
@@ -681,14 +685,14 @@ class PrestaShopAdapter(Adapter):
                                     f"{' (several matches)' if how == 'ambiguous' else ''}; the country code was "
                                     f"left empty (the name is kept in extra:prestashop.address_country)",
                                     "write the country's English name, or its ISO code"))
-            cust.at[r, "country_code"] = cc
+            filled["country_code"].append(cc)
             pcode = province_code(cc, a["state"]) if cc and a["state"] else None
             if a["state"] and pcode is None:
                 issues.append(issue("warning", afile, a["_line"], hdr["state"], "unknown_state",
                                     f"state {a['state']!r} is not a subdivision of {cc or 'an unknown country'}; the "
                                     f"province code was left empty (the name is kept in extra:prestashop.address_state)",
                                     "write the state's name as in ISO 3166-2"))
-            cust.at[r, "province_code"] = pcode
+            filled["province_code"].append(pcode)
             own = {
                 "address_id": a["id"], "address_alias": a["alias"], "address_active": a["active"],
                 "address_customer_id": a["customer_id"], "address_manufacturer": a["manufacturer"],
@@ -706,6 +710,10 @@ class PrestaShopAdapter(Adapter):
                 if v:
                     extra.append({"entity": "customer", "entity_id": owner_id, "namespace": self.name, "key": k,
                                   "value": v, "type": TEXT})
+        for key, values in filled.items():
+            column = cust[key].to_numpy(dtype=object, copy=True)
+            column[at_rows] = values
+            cust[key] = pd.Series(column, index=cust.index, dtype=object)
         ph = cust["phone"].dropna().astype(str)
         for value, count in ph[ph.duplicated(keep=False)].value_counts(sort=False).items():
             issues.append(issue("warning", afile, None, hdr["phone"], "duplicate_phone",
@@ -714,7 +722,7 @@ class PrestaShopAdapter(Adapter):
                                 "Shopify wants a customer's phone to be unique to that customer: check these "
                                 "numbers before importing there"))
         more = Ak[Ak["_n"] > 1]
-        for _, a in more.iterrows():
+        for a in more.to_dict("records"):
             cells = {k: a[k] for k in A_KEYS if k != "customer_email" and a[k]}
             extra.append({"entity": "customer", "entity_id": a["_owner"], "namespace": self.name,
                           "key": f"address_{a['_n']}", "value": json.dumps(cells, ensure_ascii=False), "type": "json"})
@@ -762,17 +770,20 @@ class PrestaShopAdapter(Adapter):
         urls["product_id"] = pid.iloc[urls["row"]].to_numpy()
         urls["pos"] = (urls.groupby("row").cumcount() + 1).astype(str)
         at = dict(zip(zip(urls["product_id"], urls["pos"]), urls["item"]))
-        for i in np.flatnonzero(need.to_numpy()):
-            first = str(V["_img_pos"].iloc[i]).split(",")[0].strip()
-            src = at.get((V["product_id"].iloc[i], first))
-            if src is None:
+        rows = np.flatnonzero(need.to_numpy())
+        firsts = [str(p).split(",")[0].strip() for p in V["_img_pos"].iloc[rows]]
+        found = [at.get(k) for k in zip(V["product_id"].iloc[rows], firsts)]
+        src = V["image_src"].astype(object).to_numpy(copy=True)
+        for i, first, url in zip(rows, firsts, found):
+            if url is None:
                 issues.append(issue("warning", V["file"].iloc[i], int(V["line"].iloc[i]), "Image position",
                                     "image_position_unknown",
                                     f"the product has no image at position {first}; the combination has no image",
                                     "give the image URL, or the position of one of the product's images",
                                     sku=V["sku"].iloc[i]))
             else:
-                V.iloc[i, V.columns.get_loc("image_src")] = src
+                src[i] = url
+        V["image_src"] = pd.Series(src, index=V.index, dtype=V["image_src"].dtype)
 
     def _apply_tax_rates(self, V: pd.DataFrame, base: pd.DataFrame, mapping, pfile, hdr, issues) -> None:
         """With ``[tax_rates]`` in the mapping, add the rule's percent to the tax-excluded prices
