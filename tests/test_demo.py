@@ -7,7 +7,9 @@ import pyarrow as pa
 import pytest
 
 from workbench import schema
-from workbench.demo import FX_PER_EUR, default_products, generate_demo, seed_demo
+from workbench.demo import (DEMO_EXPORTS, FX_PER_EUR, default_products, generate_demo, seed_demo,
+                            write_demo_exports)
+from workbench.migration import run_migration
 from workbench.store import Store
 
 ORDERS = 5000
@@ -400,3 +402,42 @@ def test_by_default_the_demo_ends_yesterday_so_recent_periods_have_data():
     yesterday = datetime.now(ZoneInfo("Europe/Berlin")).date() - timedelta(days=1)
     assert default_start(730) == yesterday - timedelta(days=729)
     assert default_start(10, end=date(2025, 1, 10)) == date(2025, 1, 1)
+
+
+# ---- demo exports: the demo catalog in other platforms' files -------------------------------------
+def test_store_catalog_is_the_canonical_catalog(shop):
+    store, counts = shop
+    catalog = store.read_catalog()
+    assert {name: len(df) for name, df in catalog.frames().items()} == {
+        name: counts[name] for name in catalog.frames()}
+
+
+@pytest.mark.parametrize("platform", DEMO_EXPORTS)
+def test_demo_exports_migrate_whole_to_shopify(shop, tmp_path, platform):
+    # every platform's demo files are read back by that platform's reader and carry every product,
+    # variant and customer of the demo shop into Shopify's files without an error
+    store, counts = shop
+    written = write_demo_exports(store, tmp_path / "imports", names=[platform])
+    files = written[platform]
+    assert files and all(p.parent == tmp_path / "imports" / platform and p.stat().st_size for p in files)
+    result = run_migration(platform, "shopify", files, tmp_path / "out", progress=False)
+    got = result.counts.set_index("what")
+    assert got.loc["products", "in"] == got.loc["products", "out"] == counts["products"]
+    assert got.loc["variants", "in"] == got.loc["variants", "out"] == counts["variants"]
+    customers = counts["customers"] if platform != "woocommerce" else 0   # WooCommerce has no customer CSV
+    assert got.loc["customers", "in"] == customers
+    assert result.summary["errors"] == 0
+
+
+def test_cli_demo_writes_the_exports_into_the_imports_folder(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+    monkeypatch.setenv("WORKBENCH_IMPORTS_DIR", str(tmp_path / "imports"))
+    db = str(tmp_path / "shop.duckdb")
+    res = CliRunner().invoke(main, ["demo", "--db", db, "--orders", "300"])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in (tmp_path / "imports" / "demo-shop").iterdir()) == sorted(DEMO_EXPORTS)
+    assert "demo-shop" in res.output and "magento2_products.csv" in res.output
+    res = CliRunner().invoke(main, ["demo", "--db", db, "--orders", "300", "--no-exports"])
+    assert res.exit_code == 0 and "Demo exports" not in res.output

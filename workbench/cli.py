@@ -67,16 +67,26 @@ def info(db):
 @click.option("--end", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Last day of the demo data (default: yesterday). Same seed and end, same shop.")
 @click.option("--days", type=int, default=730, show_default=True, help="Days of history.")
+@click.option("--exports/--no-exports", default=True, show_default=True,
+              help="Also write the demo catalog as Magento 2, WooCommerce and PrestaShop export files under "
+                   "the imports folder (demo-shop/), to try the migration dry run on.")
 @_friendly
-def demo(db, orders, seed, end, days):
+def demo(db, orders, seed, end, days, exports):
     """Seed the store with the deterministic demo shop (replaces its contents)."""
-    from .demo import default_start, seed_demo
+    from .demo import default_start, seed_demo, write_demo_exports
+    from .migration import imports_dir
     store = _store(db).init()
     start = default_start(days, end=end.date() if end else None)
     counts = seed_demo(store, orders=orders, seed=seed, start=start, days=days)
     click.echo(f"Demo shop written to {store.path}:")
     for name, n in counts.items():
         click.echo(f"  {name:<20} {n:>10,}")
+    if exports:
+        folder = imports_dir() / "demo-shop"
+        written = write_demo_exports(store, folder)
+        click.echo(f"Demo exports for the migration dry run (notebooks/migration.ipynb) in {folder}:")
+        for name, files in written.items():
+            click.echo(f"  {name:<12} {', '.join(p.name for p in files)}")
 
 
 @main.command()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 import re
 import tempfile
 from pathlib import Path
@@ -25,7 +24,8 @@ from typing import Any
 from . import platforms, ui
 from .errors import ParameterError
 from .safeio import csv_text
-from .migration import INPUT_SUFFIXES, MigrationResult, run_migration, writable_targets
+from .migration import (INPUT_SUFFIXES, MigrationResult, imports_dir, migrations_dir, run_migration,
+                        writable_targets)
 
 __all__ = ["MAX_UPLOAD_BYTES", "imports_dir", "list_import_files", "migration_form", "migration_page",
            "migrations_dir", "show_result"]
@@ -35,23 +35,6 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 UPLOAD_NOTE = ("Uploads go through the browser connection, which is limited to about 10 MiB in total. "
                "For bigger exports, copy the files into the imports folder on the server "
                "({folder}) and pick them from the list.")
-
-
-def _root() -> Path:
-    from .store import project_root
-    return project_root()
-
-
-def imports_dir() -> Path:
-    """The folder the form lists: ``$WORKBENCH_IMPORTS_DIR`` or ``data/imports`` under the project root."""
-    env = os.environ.get("WORKBENCH_IMPORTS_DIR", "").strip()
-    return Path(env).expanduser() if env else _root() / "data" / "imports"
-
-
-def migrations_dir() -> Path:
-    """Where the form writes its outputs: ``$WORKBENCH_MIGRATIONS_DIR`` or ``data/migrations``."""
-    env = os.environ.get("WORKBENCH_MIGRATIONS_DIR", "").strip()
-    return Path(env).expanduser() if env else _root() / "data" / "migrations"
 
 
 def list_import_files(folder: Path | None = None) -> list[str]:

@@ -104,6 +104,7 @@ Fulfilment, suppliers, marketing
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -1499,3 +1500,17 @@ def seed_demo(store: Store, *, orders: int = 50_000, products: int | None = None
         counts = store.write_many({name: g.frames[name] for name in schema.TABLES}, mode="replace")
         bar.update(1)
     return counts
+
+
+#: the platforms :func:`write_demo_exports` writes files for (sources of the migration dry run)
+DEMO_EXPORTS = ("magento2", "woocommerce", "prestashop")
+
+
+def write_demo_exports(store: Store, folder, names=DEMO_EXPORTS) -> dict[str, list[Path]]:
+    """The store's catalog (the demo shop's) as each platform's own product and customer files, in
+    ``folder/<platform>/``, written by the platform adapters: real-format inputs for trying the
+    migration dry run (``notebooks/migration.ipynb`` lists the imports folder). Returns the files
+    per platform."""
+    from . import platforms
+    catalog = store.read_catalog()
+    return {name: [Path(p) for p in platforms.get(name).write(catalog, Path(folder) / name)] for name in names}

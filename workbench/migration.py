@@ -40,6 +40,7 @@ from __future__ import annotations
 import copy
 import html
 import json
+import os
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -333,6 +334,21 @@ def _strip_dirs(frame: pd.DataFrame, dirs: list[str]) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------------------------------
 # the run
+
+def imports_dir() -> Path:
+    """Export files waiting for a dry run: ``$WORKBENCH_IMPORTS_DIR`` or ``data/imports`` under the
+    project root (the migration form lists it)."""
+    from .store import project_root
+    env = os.environ.get("WORKBENCH_IMPORTS_DIR", "").strip()
+    return Path(env).expanduser() if env else project_root() / "data" / "imports"
+
+
+def migrations_dir() -> Path:
+    """Where the migration form writes its outputs: ``$WORKBENCH_MIGRATIONS_DIR`` or ``data/migrations``."""
+    from .store import project_root
+    env = os.environ.get("WORKBENCH_MIGRATIONS_DIR", "").strip()
+    return Path(env).expanduser() if env else project_root() / "data" / "migrations"
+
 
 def run_migration(source: str, target: str, paths, out_dir, *, mapping=None, save_mapping=None,
                   dialect: str | None = None, progress: bool | None = None,

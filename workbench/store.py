@@ -275,6 +275,12 @@ class Store:
         sql = f'SELECT * FROM "{name}"' + (f" WHERE {where}" if where else "")
         return schema.to_frame(self.query_arrow(sql, params).cast(schema.arrow_schema(name)))
 
+    def read_catalog(self):
+        """The shop's catalog tables as one canonical :class:`~workbench.platforms.base.Catalog` (the
+        form every platform adapter writes)."""
+        from .platforms.base import CATALOG_TABLES, Catalog
+        return Catalog.from_frames(**{name: self.read(name) for name in CATALOG_TABLES})
+
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         """Run read-only SQL; the result is an Arrow-backed frame (DECIMAL stays exact)."""
         return schema.to_frame(self.query_arrow(sql, params))
