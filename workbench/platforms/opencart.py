@@ -789,13 +789,19 @@ class OpenCartAdapter(Adapter):
         fn, ln = dict(zip(kid, first)), dict(zip(kid, last))
         extra = []
         D = A[A["_default"]]
+        # the default addresses' values per customer column, put into ``cust`` at the end (one
+        # assignment per column: setting cells one by one costs a pandas call each)
+        fields = (("company", "company"), ("address_1", "address1"), ("address_2", "address2"), ("city", "city"),
+                  ("postcode", "zip"))
+        filled: dict[str, list] = {dst: [] for _, dst in fields} | {"country_code": [], "province_code": []}
+        at_rows = []
         for a in D.itertuples():
-            r = row_of[a.customer_id]
-            for src, dst in (("company", "company"), ("address_1", "address1"), ("address_2", "address2"),
-                             ("city", "city"), ("postcode", "zip")):
-                cust.at[r, dst] = getattr(a, src) or None
+            at_rows.append(row_of[a.customer_id])
+            for src, dst in fields:
+                filled[dst].append(getattr(a, src) or None)
             cc, pcode, notes = self._place(a, countries, zones, afile, issues)
-            cust.at[r, "country_code"], cust.at[r, "province_code"] = cc, pcode
+            filled["country_code"].append(cc)
+            filled["province_code"].append(pcode)
             own = {"address_id": a.address_id,
                    "address_first_name": a.firstname if a.firstname != fn.get(a.customer_id, "") else "",
                    "address_last_name": a.lastname if a.lastname != ln.get(a.customer_id, "") else "",
@@ -804,6 +810,10 @@ class OpenCartAdapter(Adapter):
                 if v:
                     extra.append({"entity": "customer", "entity_id": a.customer_id, "namespace": self.name,
                                   "key": k, "value": v, "type": "json" if k == "address_custom_field" else TEXT})
+        for key, values in filled.items():
+            column = cust[key].to_numpy(dtype=object, copy=True)
+            column[at_rows] = values
+            cust[key] = pd.Series(column, index=cust.index, dtype=object)
         more = A[~A["_default"]].copy()
         more["nth"] = more.groupby("customer_id", sort=False).cumcount() + 2
         for a in more.itertuples():
