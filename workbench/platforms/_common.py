@@ -89,6 +89,15 @@ def text_array(s) -> pa.Array:
     return pc.fill_null(arr, "") if arr.null_count else arr
 
 
+def put_rows(frame: pd.DataFrame, rows: list[int], values: dict[str, list]) -> None:
+    """In place: ``frame[column]`` (an object column) at positions ``rows`` becomes ``values[column]``;
+    one assignment per column (setting cells one by one costs a pandas call each)."""
+    for column, vals in values.items():
+        out = frame[column].to_numpy(dtype=object, copy=True)
+        out[rows] = vals
+        frame[column] = pd.Series(out, index=frame.index, dtype=object)
+
+
 def str_series(arr, index=None) -> pd.Series:
     """A pandas ``str`` Series over an Arrow string array (no copy through Python objects)."""
     return pd.Series(pd.array(one_chunk(arr), dtype="str"), index=index)

@@ -35,8 +35,8 @@ from . import register
 from .base import Adapter, ReadResult
 from .csvio import read_table
 from ._common import (MONEY, TEXT, collections_from_paths, concat_extra, extra_columns, extra_rows, finish,
-                      flag_repeats, issue, loss_rows, none_if_empty, scan_values, slugify_series, to_float, to_int,
-                      to_money, unique_handles)
+                      flag_repeats, issue, loss_rows, none_if_empty, put_rows, scan_values, slugify_series, to_float,
+                      to_int, to_money, unique_handles)
 
 __all__ = ["OpenCartAdapter", "read_dump"]
 
@@ -789,8 +789,7 @@ class OpenCartAdapter(Adapter):
         fn, ln = dict(zip(kid, first)), dict(zip(kid, last))
         extra = []
         D = A[A["_default"]]
-        # the default addresses' values per customer column, put into ``cust`` at the end (one
-        # assignment per column: setting cells one by one costs a pandas call each)
+        # the default addresses' values per customer column, put into ``cust`` at the end
         fields = (("company", "company"), ("address_1", "address1"), ("address_2", "address2"), ("city", "city"),
                   ("postcode", "zip"))
         filled: dict[str, list] = {dst: [] for _, dst in fields} | {"country_code": [], "province_code": []}
@@ -810,10 +809,7 @@ class OpenCartAdapter(Adapter):
                 if v:
                     extra.append({"entity": "customer", "entity_id": a.customer_id, "namespace": self.name,
                                   "key": k, "value": v, "type": "json" if k == "address_custom_field" else TEXT})
-        for key, values in filled.items():
-            column = cust[key].to_numpy(dtype=object, copy=True)
-            column[at_rows] = values
-            cust[key] = pd.Series(column, index=cust.index, dtype=object)
+        put_rows(cust, at_rows, filled)
         more = A[~A["_default"]].copy()
         more["nth"] = more.groupby("customer_id", sort=False).cumcount() + 2
         for a in more.itertuples():

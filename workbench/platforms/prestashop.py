@@ -48,7 +48,7 @@ from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame
 from ._common import (MONEY, TEXT, _DEC, TRIGGERS as _TRIGGERS, collections_from_paths, concat_extra, extra_columns,
                       extra_key, extra_rows, extra_wide, finish, flag_repeats, issue, loss_rows, money_add,
-                      money_text, none_if_empty, scan_values, slugify_series, split_items, to_bool, to_float,
+                      money_text, none_if_empty, put_rows, scan_values, slugify_series, split_items, to_bool, to_float,
                       to_int, to_money, unique_handles, write_delimited)
 from ..countries import country_code, country_name, province_code, province_name  # noqa: F401 (re-exported)
 from .csvio import read_table
@@ -664,8 +664,7 @@ class PrestaShopAdapter(Adapter):
         fn = dict(zip(kid, K["first_name"].str.strip()))
         ln = dict(zip(kid, K["last_name"].str.strip()))
         extra = []
-        # the first addresses' values per customer column, put into ``cust`` at the end (one
-        # assignment per column: setting cells one by one costs a pandas call each)
+        # the first addresses' values per customer column, put into ``cust`` at the end
         filled: dict[str, list] = {k: [] for k in ("company", "address1", "address2", "zip", "city", "phone",
                                                     "country_code", "province_code")}
         at_rows = [row_of[owner_id] for owner_id in first.index]
@@ -710,10 +709,7 @@ class PrestaShopAdapter(Adapter):
                 if v:
                     extra.append({"entity": "customer", "entity_id": owner_id, "namespace": self.name, "key": k,
                                   "value": v, "type": TEXT})
-        for key, values in filled.items():
-            column = cust[key].to_numpy(dtype=object, copy=True)
-            column[at_rows] = values
-            cust[key] = pd.Series(column, index=cust.index, dtype=object)
+        put_rows(cust, at_rows, filled)
         ph = cust["phone"].dropna().astype(str)
         for value, count in ph[ph.duplicated(keep=False)].value_counts(sort=False).items():
             issues.append(issue("warning", afile, None, hdr["phone"], "duplicate_phone",
