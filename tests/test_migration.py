@@ -323,3 +323,22 @@ def test_form_lists_imports_and_refuses_big_uploads(tmp_path, monkeypatch):
     res = dm.run_from_form("woocommerce", "shopify", ["shop/woo.csv"], small)
     assert res.out_dir == tmp_path / "out" / "woocommerce-to-shopify"
     assert res.counts.set_index("what").loc["products", "in"] >= 17  # upload + server copy both read
+
+
+def test_summary_lists_what_does_not_arrive_but_not_columns_that_were_empty():
+    from workbench.migration import summary_body_html
+    loss = pd.DataFrame([
+        {"stage": "read", "file": "a.csv", "column": "attribute_set_code", "became": "extra:magento2.x",
+         "non_empty": 12, "dropped": 0, "note": "", "in_target": "dropped"},
+        {"stage": "read", "file": "a.csv", "column": "meta_keywords", "became": "extra:magento2.y",
+         "non_empty": 0, "dropped": 0, "note": "", "in_target": "dropped"},
+        {"stage": "read", "file": "a.csv", "column": "password_hash", "became": "",
+         "non_empty": 3, "dropped": 3, "note": "", "in_target": "dropped"},
+        {"stage": "read", "file": "a.csv", "column": "sku", "became": "variants.sku",
+         "non_empty": 12, "dropped": 0, "note": "", "in_target": "kept"},
+    ])
+    counts = pd.DataFrame(columns=["what", "in", "out"])
+    html = summary_body_html({"source": "magento2", "target": "shopify"}, counts, loss, pd.DataFrame(), pd.DataFrame())
+    lost = html.split("What will not arrive")[1].split("Validation")[0]
+    assert "attribute_set_code" in lost and "password_hash" in lost
+    assert "meta_keywords" not in lost and "sku" not in lost

@@ -1069,7 +1069,9 @@ def summary_body_html(summary: dict, counts, loss, validation, redirects, *, max
             f"categories without an old URL.</p>",
             f"<p>Files: {esc(', '.join([*summary.get('files', {}).get('import', []), *summary.get('files', {}).get('reports', [])]))}</p>"]
     checks = pd.DataFrame(summary.get("checks", []), columns=["stage", "severity", "check", "count"])
-    dropped = loss[(loss["dropped"] > 0) | loss["in_target"].isin(["dropped", "partly kept"])]
+    # what does not arrive, leaving out columns that were empty anyway (loss.csv lists them all)
+    not_kept = loss["in_target"].isin(["dropped", "partly kept"]) & (loss["non_empty"] > 0)
+    dropped = loss[(loss["dropped"] > 0) | not_kept]
     val = validation.sort_values("severity", kind="stable") if len(validation) else validation
     parts = head + [
         table_html(counts, title="Counts in and out", max_rows=max_rows),
