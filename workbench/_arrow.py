@@ -24,6 +24,23 @@ def one_chunk(values):
     return values.combine_chunks()
 
 
+def arrow_strings(s) -> pa.Array:
+    """A text column as one contiguous ``pa.string()`` array (zero-copy for Arrow-backed columns)."""
+    if isinstance(s, pa.ChunkedArray):
+        arr = s
+    elif isinstance(s, pa.Array):
+        return s if pa.types.is_string(s.type) else s.cast(pa.string())
+    elif isinstance(getattr(s, "array", None), pd.arrays.ArrowStringArray):
+        arr = s.array._pa_array
+    else:
+        arr = pa.array(pd.Series(s).astype("str").to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = one_chunk(arr)
+    if pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.string())
+    return arr
+
+
 def string_buffers(arr: pa.Array):
     """(offsets, data bytes) of a string or large_string array: zero-copy numpy views. The offsets
     (``len + 1`` of them) are absolute positions in the data buffer."""

@@ -220,3 +220,14 @@ def test_lines_of_empty_cells_are_dropped(tmp_path):
     p = write(tmp_path, "e.csv", "a,b,c\n1,,\n,,\n,2,\n")
     assert read_table(p).frame.values.tolist() == [["1", "", ""], ["", "2", ""]]
 
+
+
+def test_spreadsheet_mangled_finds_scientific_notation_only():
+    import pandas as pd
+
+    from workbench.platforms.csvio import spreadsheet_mangled
+    values = pd.Series(["3.65275E+11", "1.2e+5", "EAN 123", "", "abc", " 4E10 ", "7,5E3", "1E", None],
+                       index=range(10, 19))
+    got = spreadsheet_mangled(values)
+    assert got.tolist() == [True, True, False, False, False, True, True, False, False]
+    assert list(got.index) == list(values.index)

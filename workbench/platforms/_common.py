@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 
 from .. import schema
 from ..errors import InputError
-from .._arrow import (dictionary_codes, one_chunk, plain_decimal_mask, run_starts,
+from .._arrow import (arrow_strings, dictionary_codes, one_chunk, plain_decimal_mask, run_starts,
                       take_or_null as _take_or_null)
 from ..mapping import Mapping, slugify, unique_handles as _unique_handles
 from ..safeio import atomic_write, is_formula
@@ -66,27 +66,17 @@ __all__ = [
 # Arrow plumbing
 # =================================================================================================
 
-def arrow_strings(s) -> pa.Array:
-    """A text column as one contiguous ``pa.string()`` array (zero-copy for Arrow-backed columns)."""
-    if isinstance(s, pa.ChunkedArray):
-        arr = s
-    elif isinstance(s, pa.Array):
-        return s if pa.types.is_string(s.type) else s.cast(pa.string())
-    elif isinstance(getattr(s, "array", None), pd.arrays.ArrowStringArray):
-        arr = s.array._pa_array
-    else:
-        arr = pa.array(pd.Series(s).astype("str").to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = one_chunk(arr)
-    if pa.types.is_large_string(arr.type):
-        arr = arr.cast(pa.string())
-    return arr
-
-
 def text_array(s) -> pa.Array:
     """:func:`arrow_strings` with nulls as ``""``: a text column as one string array without nulls."""
     arr = arrow_strings(s)
     return pc.fill_null(arr, "") if arr.null_count else arr
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict("records")`` through whole-column lists (``to_dict`` boxes Arrow-backed cells
+    one at a time)."""
+    names = list(frame.columns)
+    return [dict(zip(names, row)) for row in zip(*(frame[c].tolist() for c in names))]
 
 
 def put_rows(frame: pd.DataFrame, rows: list[int], values: dict[str, list]) -> None:
@@ -416,10 +406,11 @@ def scan_values(file, frame: pd.DataFrame, *, table=None, barcode_columns=(), pr
         trig = s.str.startswith(TRIGGERS).to_numpy().copy()
         if keep is not None:
             trig &= keep
-        for pos in np.flatnonzero(trig):
-            if is_formula(s.iloc[pos]):
+        at = np.flatnonzero(trig)
+        for pos, value in zip(at, s.iloc[at].tolist()):
+            if is_formula(value):
                 found.append((pos, col, "formula_like",
-                              f"{s.iloc[pos][:60]!r} would run as a formula in a spreadsheet; kept as text",
+                              f"{value[:60]!r} would run as a formula in a spreadsheet; kept as text",
                               "output files neutralise it with a leading apostrophe", "warning"))
     if not found:
         return

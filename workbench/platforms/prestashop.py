@@ -48,8 +48,8 @@ from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame
 from ._common import (MONEY, TEXT, _DEC, TRIGGERS as _TRIGGERS, collections_from_paths, concat_extra, extra_columns,
                       extra_key, extra_rows, extra_wide, finish, flag_repeats, issue, loss_rows, money_add,
-                      money_text, none_if_empty, put_rows, scan_values, slugify_series, split_items, to_bool, to_float,
-                      to_int, to_money, unique_handles, write_delimited)
+                      money_text, none_if_empty, put_rows, records, scan_values, slugify_series, split_items,
+                      to_bool, to_float, to_int, to_money, unique_handles, write_delimited)
 from ..countries import country_code, country_name, province_code, province_name  # noqa: F401 (re-exported)
 from .csvio import read_table
 
@@ -631,12 +631,12 @@ class PrestaShopAdapter(Adapter):
         A = A.apply(lambda s: s.fillna("").astype(str).str.strip())
         # PrestaShop's importer links an address by e-mail first, else by customer ID
         by_email: dict[str, str] = {}
-        for e, c in zip(K["email"].str.strip().str.lower(), kid):
+        for e, c in zip(K["email"].str.strip().str.lower().tolist(), kid.tolist()):
             if e and e not in by_email:
                 by_email[e] = c
-        by_id = {i: c for i, c in zip(K["id"].str.strip(), kid) if i}
+        by_id = {i: c for i, c in zip(K["id"].str.strip().tolist(), kid.tolist()) if i}
         owner = [by_email.get(e.lower()) if e else by_id.get(i) if i else None
-                 for e, i in zip(A["customer_email"], A["customer_id"])]
+                 for e, i in zip(A["customer_email"].tolist(), A["customer_id"].tolist())]
         owner = pd.Series(owner, dtype=object)
         drop = owner.isna().to_numpy()
         for pos in np.flatnonzero(drop):
@@ -668,7 +668,7 @@ class PrestaShopAdapter(Adapter):
         filled: dict[str, list] = {k: [] for k in ("company", "address1", "address2", "zip", "city", "phone",
                                                     "country_code", "province_code")}
         at_rows = [row_of[owner_id] for owner_id in first.index]
-        for owner_id, a in zip(first.index, first.to_dict("records")):
+        for owner_id, a in zip(first.index, records(first)):
             for key in ("company", "address1", "address2", "zip", "city"):
                 filled[key].append(a[key] or None)
             phone = a["phone"] or a["phone_mobile"]
@@ -718,7 +718,7 @@ class PrestaShopAdapter(Adapter):
                                 "Shopify wants a customer's phone to be unique to that customer: check these "
                                 "numbers before importing there"))
         more = Ak[Ak["_n"] > 1]
-        for a in more.to_dict("records"):
+        for a in records(more):
             cells = {k: a[k] for k in A_KEYS if k != "customer_email" and a[k]}
             extra.append({"entity": "customer", "entity_id": a["_owner"], "namespace": self.name,
                           "key": f"address_{a['_n']}", "value": json.dumps(cells, ensure_ascii=False), "type": "json"})
