@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["atomic_write", "csv_text", "is_formula", "neutralise_formulas", "write_csv"]
@@ -52,14 +53,15 @@ def neutralise_formulas(frame: pd.DataFrame, *, prefix: str = "'") -> tuple[pd.D
         starts = text.str.startswith(_TRIGGERS).fillna(False)
         if not starts.any():
             continue
-        idx = [i for i in starts[starts].index if is_formula(s.at[i])]
-        if not idx:
+        at = np.flatnonzero(starts.to_numpy(dtype=bool))
+        hits = [(int(p), v) for p, v in zip(at, s.iloc[at].tolist()) if is_formula(v)]
+        if not hits:
             continue
-        if isinstance(s.dtype, pd.ArrowDtype):
-            out[col] = s.astype(object)
-        for i in idx:
-            changed.append((int(out.index.get_loc(i)), str(col), s.at[i]))
-            out.at[i, col] = prefix + s.at[i]
+        values = s.to_numpy(dtype=object, copy=True)
+        for p, v in hits:
+            changed.append((p, str(col), v))
+            values[p] = prefix + v
+        out[col] = pd.Series(values, index=out.index, dtype=object if isinstance(s.dtype, pd.ArrowDtype) else s.dtype)
     return out, changed
 
 

@@ -1948,6 +1948,8 @@ _CUSTOMER_EXTRA = {"_website": "website", "_store": "store", "created_in": "crea
 _ADDR_FIELDS = ("city", "company", "country_id", "fax", "firstname", "lastname", "middlename", "postcode", "prefix",
                 "region", "region_id", "street", "suffix", "telephone", "vat_id", "vat_is_valid",
                 "vat_request_date", "vat_request_id", "vat_request_success", "default_billing", "default_shipping")
+#: the address fields written as they are (the default flags have their own columns)
+_ADDR_CELLS = tuple(k for k in _ADDR_FIELDS if not k.startswith("default"))
 
 
 def _customer_kind(columns) -> str | None:
@@ -2221,7 +2223,7 @@ def customers_to_frames(cat: Catalog) -> tuple[pd.DataFrame, pd.DataFrame]:
             first.setdefault(k, names[i])
         for r in [first] + recs[1:]:
             rows.append({"_website": web[i], "_email": email[i], "_entity_id": r.get("entity_id", ""),
-                         **{k: r.get(k, "") for k in _ADDR_FIELDS if not k.startswith("default")},
+                         **{k: r.get(k, "") for k in _ADDR_CELLS},
                          "_address_default_billing_": r.get("default_billing", ""),
                          "_address_default_shipping_": r.get("default_shipping", "")})
     A = pd.DataFrame(rows, columns=ADDRESS_COLUMNS).fillna("") if rows else pd.DataFrame(columns=ADDRESS_COLUMNS)
