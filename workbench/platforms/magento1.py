@@ -677,13 +677,21 @@ class Magento1Adapter(Adapter):
                 known = set(_KNOWN) | set(_DROPPED) | set(_BOOKKEEPING) | set(_CORE_EXTRA) | set(_PRODUCT_ONLY) \
                     | set(_BARCODES) | set(row_cols) | _ROW_OWN | {"sku"}
                 cand_cols = [c for c in attr_cols if c not in known]
+                # every configurable with two attributes can be a suspect, so the columns that tell
+                # the children apart (all filled, more than one value) are found for all at once
+                kids = link.loc[link["parent_row"].isin(suspects), ["parent_row", "child_row"]]
+                kid_parent, kid_row = kids["parent_row"].to_numpy(), kids["child_row"].to_numpy()
+                apart = {}
+                for c in cand_cols:
+                    v = pd.Series(df[c].to_numpy(dtype=object)[kid_row], dtype=object).str.strip()
+                    filled = (v != "").groupby(kid_parent, sort=False).all()
+                    distinct = v.groupby(kid_parent, sort=False).nunique()
+                    apart[c] = set(distinct.index[(distinct > 1).to_numpy() & filled.to_numpy()])
+                listed = ax.groupby("parent_row", sort=False)["code"].agg(set).to_dict()
                 add = []
-                for p_ in suspects:  # one loop per ambiguous configurable (few)
-                    rows_ = link.loc[link["parent_row"] == p_, "child_row"].to_numpy()
-                    have = set(ax.loc[ax["parent_row"] == p_, "code"])
-                    sub = df.loc[rows_, [c for c in cand_cols if c not in have]]
-                    sub = sub.apply(lambda x: x.str.strip())
-                    cols_ = [c for c in sub.columns if (sub[c] != "").all() and sub[c].nunique() > 1]
+                for p_ in suspects:
+                    have = listed.get(p_, set())
+                    cols_ = [c for c in cand_cols if c not in have and p_ in apart[c]]
                     if cols_:
                         add.extend((p_, c) for c in cols_)
                         issues.append(issue(
