@@ -541,8 +541,9 @@ def _read_customers(t, mapping) -> ReadResult:
         has = np.zeros(nk, dtype=bool)
         for f in data:
             has |= (vals[f] != "").to_numpy()
-        recs = [json.dumps({_ADDR_KEYS[k]: v.iat[i] for k, v in sorted(vals.items()) if v.iat[i]},
-                           ensure_ascii=False, sort_keys=True) for i in range(nk)]
+        cells = {k: v.tolist() for k, v in sorted(vals.items())}   # lists: no pandas call per cell
+        recs = [json.dumps({_ADDR_KEYS[k]: v[i] for k, v in cells.items() if v[i]}, ensure_ascii=False,
+                           sort_keys=True) for i in range(nk)]
         extra_parts.append(extra_rows(ids, pd.Series(recs, dtype=object).where(has, ""), "customer", NS,
                                       f"address_{g_n}", "json"))
         take = has & ~got
@@ -551,7 +552,7 @@ def _read_customers(t, mapping) -> ReadResult:
                        ("zip", "address zip"), ("country", "address country"), ("phone", "address phone")):
             if src in vals:
                 for i in np.flatnonzero(take):
-                    addr[f][i] = vals[src].iat[i] or None
+                    addr[f][i] = cells[src][i] or None
         got |= has
     cc_out, prov_out = [None] * nk, [None] * nk
     for i in range(nk):
