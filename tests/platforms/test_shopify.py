@@ -322,6 +322,10 @@ def test_split_files_are_the_same_whatever_the_block_size(adapter, tmp_path, mon
         monkeypatch.setattr(shopify, "_BLOCK_ROWS", rows)
         got = [p.read_bytes() for p in adapter.write(c, tmp_path / f"b{rows}", dialect="legacy")]
         assert got == whole
+    # split files are written two at a time on a machine with two cores: one at a time, the same
+    monkeypatch.setattr(shopify.os, "cpu_count", lambda: 1)
+    got = [p.read_bytes() for p in adapter.write(c, tmp_path / "one-core", dialect="legacy")]
+    assert got == whole
 
 
 def test_write_redirects(tmp_path):
