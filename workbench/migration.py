@@ -222,7 +222,8 @@ class MigrationResult:
     summary: dict
     mapping: mapping_mod.Mapping
     catalog: Catalog = field(repr=False, default=None)
-    #: seconds per step (read (with the schema check), validate+write (side by side), redirects, check, reports);
+    #: seconds per step: read (with the schema check), validate+write (with the redirects and the loss
+    #: table, beside the writer), check, reports;
     #: kept here only, never in a file (the same inputs give byte-identical outputs)
     seconds: dict = field(default_factory=dict)
 
@@ -405,7 +406,7 @@ def run_migration(source: str, target: str, paths, out_dir, *, mapping=None, sav
     if progress is None:
         progress = total_bytes > PROGRESS_BYTES
     from tqdm.auto import tqdm
-    bar = tqdm(total=5, desc=f"{src.name} -> {tgt.name}", disable=not progress, leave=False)
+    bar = tqdm(total=4, desc=f"{src.name} -> {tgt.name}", disable=not progress, leave=False)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -424,24 +425,30 @@ def run_migration(source: str, target: str, paths, out_dir, *, mapping=None, sav
                       key=len, reverse=True)
         catalog = read.catalog
 
-        bar.set_postfix_str("validating and writing import files")
+        bar.set_postfix_str("validating and writing import files, redirects")
         tgt.settings = dict(mp.settings)
         out.mkdir(parents=True, exist_ok=True)
         _remove_previous_outputs(out)
         shallow = Catalog(**{k: v.copy(deep=False) for k, v in catalog.frames().items()})
-        # validation runs beside the writer: both only read the catalog, and the writer's time
-        # is largely the kernel filling files, which the second core can overlap
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="validate") as pool:
-            validating = pool.submit(tgt.validate, catalog)
-            import_files = [Path(p) for p in tgt.write(shallow, out, dialect=dialect)]
-            target_issues = validating.result()
+        # validation, the redirects and the loss table run beside the writer: all of them only
+        # read the catalog, and much of the writer's time is the kernel filling files
+        def beside_writer():
+            checked = tgt.validate(catalog)
+            redirected = build_redirects(catalog, profile, mp, source=src.name)
+            return checked, redirected, build_loss(read, catalog, profile, tgt.name, redirected[1], names, dirs)
+
+        before = {p.name for p in out.iterdir()}
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="validate") as pool:
+                beside = pool.submit(beside_writer)
+                import_files = [Path(p) for p in tgt.write(shallow, out, dialect=dialect)]
+                target_issues, (redirects, _, redirect_issues), loss = beside.result()
+        except BaseException:
+            _remove_new_files(out, before)   # a run that fails leaves no import files behind
+            raise
         write_issues = getattr(tgt, "write_issues", None)
         write_issues = write_issues if isinstance(write_issues, pd.DataFrame) else issues_frame()
         step_done("validate+write")
-
-        bar.set_postfix_str("redirects")
-        redirects, no_url, redirect_issues = build_redirects(catalog, profile, mp, source=src.name)
-        step_done("redirects")
 
         bar.set_postfix_str("checking the written files")
         verified, back_issues = None, []
@@ -449,7 +456,6 @@ def run_migration(source: str, target: str, paths, out_dir, *, mapping=None, sav
             verify = len(catalog.variants) <= VERIFY_MAX_VARIANTS
         if verify:
             verified, back_issues = _read_back(tgt, import_files, out)
-        loss = build_loss(read, catalog, profile, tgt.name, no_url, names, dirs)
         own = _own_issues(import_files, tgt, redirect_issues + back_issues)
         validation = _validation(read.issues, target_issues, write_issues, own, names, dirs)
         step_done("check")
@@ -486,6 +492,13 @@ def _profile(adapter: Adapter) -> TargetProfile:
                              extra_entities=base.extra_entities if base else ("product", "variant"),
                              max_options=base.max_options if base else None)
     return base
+
+
+def _remove_new_files(out: Path, before: set[str]) -> None:
+    """Delete the files in ``out`` whose names are not in ``before`` (what a failed step wrote)."""
+    for f in out.iterdir():
+        if f.name not in before and f.is_file():
+            f.unlink()
 
 
 def _remove_previous_outputs(out: Path) -> None:

@@ -34,6 +34,7 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "prestash
 CUSTOMERS = FIX / "customers_import.csv"
 ADDRESSES = FIX / "addresses_import.csv"
 SAMPLES = SHARED_SAMPLES / "prestashop"
+PRODUCT_FILES = [SAMPLES / "products_import.csv", SAMPLES / "combinations_import.csv"]
 
 SHOPIFY_CUSTOMER_HEADER = (
     "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address Company,"
@@ -385,6 +386,13 @@ def test_temporary_passwords_need_the_key(tmp_path, monkeypatch):
         run_migration("prestashop", "prestashop", [CUSTOMERS, ADDRESSES], tmp_path / "out",
                       mapping=_temporary_mapping(tmp_path))
     assert not (tmp_path / "out" / "customers_import.csv").exists()  # nothing half-written
+    # with products too: the product files the writer got to before the error are removed again
+    (tmp_path / "out2").mkdir()
+    (tmp_path / "out2" / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(ParameterError, match="WORKBENCH_PASSWORD_KEY"):
+        run_migration("prestashop", "prestashop", [*PRODUCT_FILES, CUSTOMERS, ADDRESSES], tmp_path / "out2",
+                      mapping=_temporary_mapping(tmp_path))
+    assert [p.name for p in (tmp_path / "out2").iterdir()] == ["notes.txt"]
 
 
 def test_password_required_error_names_the_setting(read):
