@@ -124,6 +124,24 @@ def test_broken_insert(tmp_path):
     assert exc.value.row == 5
 
 
+def test_products_without_any_image(tmp_path):
+    # a shop whose products have no image at all (empty image column, no oc_product_image rows)
+    f = tmp_path / "noimg.sql"
+    f.write_text("CREATE TABLE `oc_product` (\n  `product_id` int,\n  `model` varchar(64),\n  `sku` varchar(64),\n"
+                 "  `image` varchar(255),\n  `price` decimal(15,4),\n  `quantity` int,\n  `status` tinyint\n);\n"
+                 "INSERT INTO `oc_product` VALUES (1,'M1','SKU-1','','12.5000',3,1),(2,'M2','SKU-2',NULL,'7.0000',0,1);\n"
+                 "CREATE TABLE `oc_product_description` (\n  `product_id` int,\n  `language_id` int,\n"
+                 "  `name` varchar(255),\n  `description` text\n);\n"
+                 "INSERT INTO `oc_product_description` VALUES (1,1,'Mug','<p>A mug</p>'),(2,1,'Plate','');\n",
+                 encoding="utf-8")
+    r = platforms.get("opencart").read([f])
+    assert (len(r.catalog.products), len(r.catalog.variants), len(r.catalog.images)) == (2, 2, 0)
+    assert r.catalog.variants["sku"].tolist() == ["SKU-1", "SKU-2"]
+    from workbench.migration import run_migration
+    res = run_migration("opencart", "shopify", [f], tmp_path / "out", progress=False)
+    assert res.summary["errors"] == 0 and (tmp_path / "out" / "products.csv").is_file()
+
+
 # ---- customers ------------------------------------------------------------------------------------
 
 def test_read_dump_keeps_customer_tables_on_request():

@@ -312,7 +312,7 @@ class OpenCartAdapter(Adapter):
 
         # ---- SEO URLs --------------------------------------------------------------------------
         kw_prod, kw_cat = self._keywords(tables, lang)
-        keyword = pid.map(kw_prod).fillna("")
+        keyword = pid.map(kw_prod).astype(object).fillna("")
         handle = unique_handles(slugify_series(keyword), slugify_series(title), file=pfile, issues=issues,
                                 platform=self.name, products=title).reset_index(drop=True)
         src_url = pd.Series(np.where(keyword != "", "/" + keyword,
@@ -389,7 +389,7 @@ class OpenCartAdapter(Adapter):
                                     "_i": pd.to_numeric(get(PI, "product_image_id"), errors="coerce").fillna(0).to_numpy()}))
         img = pd.concat(im, ignore_index=True)
         img = img[(img["src"] != "") & img["product_id"].isin(set(pid))]
-        img["src"] = [mapping.image_url(x) for x in img["src"]]
+        img["src"] = pd.Series([mapping.image_url(x) for x in img["src"]], index=img.index, dtype=object)
         img["_p"] = img["product_id"].map(order)
         img = img.sort_values(["_p", "_o", "_i"], kind="stable").drop_duplicates(["product_id", "src"])
         img["position"] = img.groupby("product_id").cumcount() + 1
@@ -624,7 +624,7 @@ class OpenCartAdapter(Adapter):
             paths[cid] = " > ".join(reversed(seq))
         links["path"] = links["id"].map(paths)
         links["source_id"] = links["id"]
-        kw = links["id"].map(kw_cat).fillna("")
+        kw = links["id"].map(kw_cat).astype(object).fillna("")
         links["source_url"] = np.where(kw != "", "/" + kw, "/index.php?route=product/category&path=" + links["id"])
         return collections_from_paths(links, platform=self.name, mapping=mapping)
 
