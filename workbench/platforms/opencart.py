@@ -539,7 +539,8 @@ class OpenCartAdapter(Adapter):
         with_opts = set(PO["product_id"])
         b = base.set_index("product_id")
         # Cartesian product, one option position at a time (vectorised over all products)
-        combo = pd.DataFrame({"product_id": sorted(with_opts, key=list(base["product_id"]).index)})
+        at = {x: i for i, x in reversed(list(enumerate(base["product_id"])))}  # first position of each id
+        combo = pd.DataFrame({"product_id": sorted(with_opts, key=at.__getitem__)})
         combo["price"] = combo["product_id"].map(b["price"])
         combo["weight"] = combo["product_id"].map(b["weight"])
         combo["qty"] = pd.Series(pd.NA, index=combo.index, dtype="Int64")
