@@ -234,3 +234,19 @@ def test_migration_to_shopify_writes_customers(tmp_path):
     assert by_email["hans@example.de"]["Default Address Country Code"] == "DE"
     body = (out / "customers.csv").read_text(encoding="utf-8")
     assert "3c1f0b8e0d5a9e4f" not in body and "aB3dE5fG7" not in body
+
+
+def test_default_address_not_among_the_customers_addresses(tmp_path):
+    # customer 1's default address (oc_customer.address_id) is 2; make it 9, which is not one of
+    # theirs: the first of their addresses (1) is used instead, with a warning
+    text = DUMP.read_text(encoding="utf-8")
+    row = "'aB3dE5fG7', NULL, NULL, 1, 2,"
+    assert text.count(row) == 1
+    f = tmp_path / "d.sql"
+    f.write_text(text.replace(row, "'aB3dE5fG7', NULL, NULL, 1, 9,"), encoding="utf-8")
+    r = platforms.get("opencart").read([f])
+    warn = r.issues[r.issues["check"] == "default_address_missing"]
+    assert warn["detail"].tolist() == ["customer 1: default address 9 is not among the customer's addresses; "
+                                       "address 1 is used"]
+    c = r.catalog.customers.set_index("customer_id")
+    assert c.loc["1", "address1"] == "350 Fifth Avenue"

@@ -766,17 +766,21 @@ class OpenCartAdapter(Adapter):
         default = dict(zip(kid, get_col(K, "address_id")))
         A["_default"] = [default.get(c) == a for c, a in zip(A["customer_id"], A["address_id"])]
         has_default = set(A.loc[A["_default"], "customer_id"])
+        firsts = A.drop_duplicates("customer_id")            # each customer's first address (by id)
+        first_of = dict(zip(firsts["customer_id"], zip(firsts.index, firsts["address_id"])))
+        picks = []
         for c in kid:
-            if c not in has_default and (A["customer_id"] == c).any():
-                pick = A.index[A["customer_id"] == c][0]
-                A.loc[pick, "_default"] = True
+            if c not in has_default and c in first_of:
+                pick, address_id = first_of[c]
+                picks.append(pick)
                 d = default.get(c, "")
                 issues.append(issue("warning", afile, None, "address_id", "default_address_missing",
                                     f"customer {c}: default address {d or '(none)'} is not among the customer's "
-                                    f"addresses; address {A.loc[pick, 'address_id']} is used"))
+                                    f"addresses; address {address_id} is used"))
             elif c not in has_default and default.get(c, "") not in ("", "0"):
                 issues.append(issue("warning", afile, None, "address_id", "address_missing",
                                     f"customer {c}: default address {default[c]} is not in oc_address"))
+        A.loc[picks, "_default"] = True
         countries, zones = {}, {}
         if "country" in tables:
             CT = tables["country"]
