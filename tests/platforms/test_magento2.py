@@ -70,6 +70,9 @@ def test_catalog_product_sample():
     cat = r.catalog
     assert [_variant(cat, s)["price"] for s in ("24-WG085", "24-WG086", "24-WG087")] == [
         Decimal("14"), Decimal("17"), Decimal("21")]
+    # the dynamic bundle has no price of its own: the sum of its default selections (24-WG085 x 1)
+    assert _variant(cat, "24-WG085-bundle-dynamic")["price"] == Decimal("14")
+    assert cat.products.set_index("product_id").loc["24-WG085-bundle-dynamic", "status"] == "active"
     p = cat.products.set_index("product_id")
     assert p.loc["24-WG085", "handle"] == "sprite-yoga-strap-6-foot"
     assert p.loc["24-WG085", "title"] == "Sprite Yoga Strap 6 foot"

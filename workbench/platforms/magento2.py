@@ -1501,23 +1501,33 @@ class _Reader:
         price_of = pd.Series(variants["price"].to_numpy(), index=variants["sku"].to_numpy())
         price_of = price_of[~price_of.index.duplicated()]
         pid_of = dict(zip(brows.tolist(), self.prid.take(np.flatnonzero(bmask)).to_pylist()))
-        for r in need.index:  # one loop per bundle without a price (few)
+        # each bundle's selection records (positions in ``wide``, in order), grouped once
+        records_of: dict[int, list[int]] = {}
+        if len(wide):
+            for rec, owner in zip(wide.index.tolist(), bpar.to_numpy()[wide.index.to_numpy()].tolist()):
+                records_of.setdefault(owner, []).append(rec)
+        prices: dict[str, str] = {}      # product id -> the bundle's price, set on its variants at the end
+        statuses: dict[str, str] = {}
+        for r in need.index:  # one loop per bundle without a price
             pid = pid_of[r]
-            rows = wide[wide.index.isin(np.flatnonzero(bpar.to_numpy() == r))] if len(wide) else wide
+            rows = wide.loc[records_of.get(r, [])] if len(wide) else wide
             sel = rows[rows.get("default", pd.Series(dtype="str")) == "1"] if len(rows) else rows
             ok = len(sel) > 0 and sel["sku"].isin(price_of.index).all() and price_of.reindex(sel["sku"]).notna().all()
             if ok:
                 import decimal as _d
                 total = sum(_d.Decimal(str(price_of[k])) * _d.Decimal(q or "1")
                             for k, q in zip(sel["sku"], sel.get("default_qty", pd.Series("1", index=sel.index))))
-                variants.loc[variants["product_id"] == pid, "price"] = str(total)
-                products.loc[products["product_id"] == pid, "status"] = \
-                    "active" if B.at[r, "product_online"].strip() not in ("0", "2") else "draft"
+                prices[pid] = str(total)
+                statuses[pid] = "active" if B.at[r, "product_online"].strip() not in ("0", "2") else "draft"
             else:
                 self.issues.append(issue("error", self.file, self.t.line_of(int(r)), "price", "bundle_price_unknown",
                                          "dynamic bundle without a price, and its default selections are not all in "
                                          "the file: imported as a draft with price 0", product=B.at[r, "name"],
                                          sku=pid))
+        for frame, column, values in ((variants, "price", prices), (products, "status", statuses)):
+            if values:
+                hit = frame["product_id"].isin(list(values)).to_numpy()
+                frame.loc[hit, column] = frame.loc[hit, "product_id"].map(values).to_numpy()
 
     def grouped(self) -> None:
         """Grouped products become collections of their members (mapping rules 1.6)."""
