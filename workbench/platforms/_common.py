@@ -72,7 +72,7 @@ def text_array(s) -> pa.Array:
     return pc.fill_null(arr, "") if arr.null_count else arr
 
 
-def records(frame: pd.DataFrame) -> list[dict]:
+def row_dicts(frame: pd.DataFrame) -> list[dict]:
     """``frame.to_dict("records")`` through whole-column lists (``to_dict`` boxes Arrow-backed cells
     one at a time)."""
     names = list(frame.columns)

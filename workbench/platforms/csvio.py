@@ -43,7 +43,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import InputError
-from .._arrow import arrow_strings, has_byte, one_chunk, string_buffers as _string_buffers
+from .._arrow import arrow_strings, one_chunk, string_buffers as _string_buffers
 
 __all__ = ["CsvTable", "csv_lines", "header_line", "not_gtin", "read_table", "sniff_delimiter",
            "spreadsheet_mangled"]
@@ -62,8 +62,7 @@ def spreadsheet_mangled(values: pd.Series) -> pd.Series:
     """Mask of cells a spreadsheet turned into scientific notation (``3.65275E+11``): flag, never fix.
     Only the cells holding an ``E`` or ``e`` (a byte scan) go through the pattern."""
     s = values.astype("str")
-    arr = arrow_strings(s)
-    cand = np.flatnonzero(has_byte(arr, ord("E")) | has_byte(arr, ord("e")))
+    cand = _rows_with_bytes(arrow_strings(s), b"Ee")
     mask = np.zeros(len(s), dtype=bool)
     if len(cand):
         mask[cand] = s.iloc[cand].str.match(_SCI).fillna(False).to_numpy(dtype=bool)

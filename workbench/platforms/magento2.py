@@ -56,7 +56,7 @@ from ._common import (ATTR_NS, EXTRA_COLUMNS, arrow_strings, attr_key, collectio
                       text_array as _text, concat_results, merge_file_collections, none_if_empty, to_numeric, extra_rows, extra_wide,
                       fmt_money, isin, issue, lookup, mapping_option, mapping_option_name, rename_headers,
                       slugify_series, unique_handles, fold_grouped, grouped_collections, grouped_members,
-                      suffix_repeats)
+                      row_dicts, suffix_repeats)
 
 __all__ = ["Magento2Adapter", "IMPORT_COLUMNS"]
 
@@ -2150,9 +2150,8 @@ def _read_customer_files(tables: list, mapping) -> ReadResult:
             customers.loc[at, k] = v.to_numpy()
         # every address whole in extra (JSON) so Magento gets them back: address_1 is the one above
         fields = [f for f in _ADDR_FIELDS] + ["entity_id"]
-        columns = [A[f].tolist() for f in fields]
-        js = [json.dumps({k: v for k, v in zip(fields, r) if v}, ensure_ascii=False, sort_keys=True)
-              for r in zip(*columns)]
+        js = [json.dumps({k: v for k, v in r.items() if v}, ensure_ascii=False, sort_keys=True)
+              for r in row_dicts(A[fields])]
         extra = concat_extra([extra, pd.DataFrame({
             "entity": "customer", "entity_id": A["owner"].to_numpy(), "namespace": NS,
             "key": "address_" + A["n"].astype(str).to_numpy(), "value": js, "type": "json"})])

@@ -48,7 +48,7 @@ from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame
 from ._common import (MONEY, TEXT, _DEC, TRIGGERS as _TRIGGERS, collections_from_paths, concat_extra, extra_columns,
                       extra_key, extra_rows, extra_wide, finish, flag_repeats, issue, loss_rows, money_add,
-                      money_text, none_if_empty, put_rows, records, scan_values, slugify_series, split_items,
+                      money_text, none_if_empty, put_rows, row_dicts, scan_values, slugify_series, split_items,
                       to_bool, to_float, to_int, to_money, unique_handles, write_delimited)
 from ..countries import country_code, country_name, province_code, province_name  # noqa: F401 (re-exported)
 from .csvio import read_table
@@ -668,7 +668,7 @@ class PrestaShopAdapter(Adapter):
         filled: dict[str, list] = {k: [] for k in ("company", "address1", "address2", "zip", "city", "phone",
                                                     "country_code", "province_code")}
         at_rows = [row_of[owner_id] for owner_id in first.index]
-        for owner_id, a in zip(first.index, records(first)):
+        for owner_id, a in zip(first.index, row_dicts(first)):
             for key in ("company", "address1", "address2", "zip", "city"):
                 filled[key].append(a[key] or None)
             phone = a["phone"] or a["phone_mobile"]
@@ -718,7 +718,7 @@ class PrestaShopAdapter(Adapter):
                                 "Shopify wants a customer's phone to be unique to that customer: check these "
                                 "numbers before importing there"))
         more = Ak[Ak["_n"] > 1]
-        for a in records(more):
+        for a in row_dicts(more):
             cells = {k: a[k] for k in A_KEYS if k != "customer_email" and a[k]}
             extra.append({"entity": "customer", "entity_id": a["_owner"], "namespace": self.name,
                           "key": f"address_{a['_n']}", "value": json.dumps(cells, ensure_ascii=False), "type": "json"})
