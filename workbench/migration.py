@@ -339,16 +339,19 @@ def _strip_dirs(frame: pd.DataFrame, dirs: list[str]) -> pd.DataFrame:
 def imports_dir() -> Path:
     """Export files waiting for a dry run: ``$WORKBENCH_IMPORTS_DIR`` or ``data/imports`` under the
     project root (the migration form lists it)."""
-    from .store import project_root
-    env = os.environ.get("WORKBENCH_IMPORTS_DIR", "").strip()
-    return Path(env).expanduser() if env else project_root() / "data" / "imports"
+    return _data_folder("WORKBENCH_IMPORTS_DIR", "imports")
 
 
 def migrations_dir() -> Path:
     """Where the migration form writes its outputs: ``$WORKBENCH_MIGRATIONS_DIR`` or ``data/migrations``."""
+    return _data_folder("WORKBENCH_MIGRATIONS_DIR", "migrations")
+
+
+def _data_folder(env: str, name: str) -> Path:
+    """The folder named by the environment variable ``env``, else ``data/<name>`` under the project root."""
     from .store import project_root
-    env = os.environ.get("WORKBENCH_MIGRATIONS_DIR", "").strip()
-    return Path(env).expanduser() if env else project_root() / "data" / "migrations"
+    value = os.environ.get(env, "").strip()
+    return Path(value).expanduser() if value else project_root() / "data" / name
 
 
 def run_migration(source: str, target: str, paths, out_dir, *, mapping=None, save_mapping=None,
