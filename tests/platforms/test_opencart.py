@@ -250,3 +250,18 @@ def test_default_address_not_among_the_customers_addresses(tmp_path):
                                        "address 1 is used"]
     c = r.catalog.customers.set_index("customer_id")
     assert c.loc["1", "address1"] == "350 Fifth Avenue"
+
+
+def test_addresses_all_of_unknown_customers(tmp_path):
+    # every oc_address row names a customer that oc_customer lacks: each is reported and skipped,
+    # the customers are read without addresses (this crashed with a bare KeyError)
+    text = DUMP.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("INSERT INTO `oc_address`"))
+    moved = line.replace("VALUES (1,1,", "VALUES (1,7,").replace("(2,1,", "(2,7,").replace("(4,3,", "(4,7,")
+    assert moved.count(",7,'") == 3
+    f = tmp_path / "d.sql"
+    f.write_text(text.replace(line, moved), encoding="utf-8")
+    r = platforms.get("opencart").read([f])
+    assert (r.issues["check"] == "address_unknown_customer").sum() == 3
+    c = r.catalog.customers
+    assert len(c) == 3 and c["address1"].isna().all()

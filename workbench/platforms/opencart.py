@@ -764,7 +764,7 @@ class OpenCartAdapter(Adapter):
         A["_id"] = pd.to_numeric(A["address_id"], errors="coerce")
         A = A.sort_values(["_id", "address_id"], kind="stable")
         default = dict(zip(kid, get_col(K, "address_id")))
-        A["_default"] = [default.get(c) == a for c, a in zip(A["customer_id"], A["address_id"])]
+        A["_default"] = np.array([default.get(c) == a for c, a in zip(A["customer_id"], A["address_id"])], dtype=bool)
         has_default = set(A.loc[A["_default"], "customer_id"])
         firsts = A.drop_duplicates("customer_id")            # each customer's first address (by id)
         first_of = dict(zip(firsts["customer_id"], zip(firsts.index, firsts["address_id"])))
