@@ -70,7 +70,7 @@ def test_catalog_product_sample():
     cat = r.catalog
     assert [_variant(cat, s)["price"] for s in ("24-WG085", "24-WG086", "24-WG087")] == [
         Decimal("14"), Decimal("17"), Decimal("21")]
-    # the dynamic bundle has no price of its own: the sum of its default selections (24-WG085 x 1)
+    # the dynamic bundle's own price column (14) is kept (see the tests below for one without a price)
     assert _variant(cat, "24-WG085-bundle-dynamic")["price"] == Decimal("14")
     assert cat.products.set_index("product_id").loc["24-WG085-bundle-dynamic", "status"] == "active"
     p = cat.products.set_index("product_id")
@@ -570,3 +570,45 @@ def test_first_text_keeps_the_first_of_each_group_and_text():
     assert _first_text(groups, text).tolist() == [True, True, False, True, True, True, False]
     assert [v.tobytes() for v in _tail_bytes(pa.array(["", "ab", "abcdefghij"]))] == [
         b"\0" * 8, b"\0" * 6 + b"ab", b"cdefghij"]
+
+
+
+def _dynamic_bundle_without_price(tmp_path, edit_values):
+    """catalog_product.csv with the dynamic bundle's own price blanked and the bundle_values edited."""
+    import csv
+    src = S / "magento2" / "catalog_product.csv"
+    if not src.is_file():
+        pytest.skip("shared sample files are not available")
+    with src.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    h = rows[0]
+    for row in rows[1:]:  # both bundles' values (the fixed one's keys would hide a key the edit removes)
+        if row[h.index("bundle_values")]:
+            row[h.index("bundle_values")] = edit_values(row[h.index("bundle_values")])
+    row = next(r for r in rows if r[h.index("sku")] == "24-WG085-bundle-dynamic")
+    row[h.index("price")] = ""
+    f = tmp_path / "catalog_product.csv"
+    with f.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\r\n").writerows(rows)
+    return platforms.get("magento2").read([f])
+
+
+def test_dynamic_bundle_priced_from_its_default_selections(tmp_path):
+    r = _dynamic_bundle_without_price(tmp_path, lambda v: v)
+    # the default selection is 24-WG086 (price 17) x 1
+    assert _variant(r.catalog, "24-WG085-bundle-dynamic")["price"] == Decimal("17")
+    assert "bundle_price_unknown" not in set(r.issues["check"])
+
+
+@pytest.mark.parametrize("edit", [
+    lambda v: v.replace(",default=1,", ",").replace(",default=0,", ","),  # no 'default' key at all
+    lambda v: v.replace("default_qty=1.0000", "default_qty=one"),         # a quantity that is no number
+    lambda v: "0000-00-00 00:00:00",                                        # no key=value pairs at all
+])
+def test_bundle_selections_that_give_no_price(tmp_path, edit):
+    # an edited export: the default selections cannot be priced, so the bundle is a draft at price 0
+    # with an error (these crashed with a pandas IndexingError / decimal.InvalidOperation)
+    r = _dynamic_bundle_without_price(tmp_path, edit)
+    bad = r.issues[r.issues["check"] == "bundle_price_unknown"]
+    assert bad["sku"].tolist() == ["24-WG085-bundle-dynamic"]
+    assert _variant(r.catalog, "24-WG085-bundle-dynamic")["price"] == Decimal("0")

@@ -232,6 +232,19 @@ def test_semicolon_and_bom_file(adapter, tmp_path):
     assert "decimal_comma" in checks(r.issues)
 
 
+def test_amount_too_large_is_reported(adapter, tmp_path):
+    # 40 digits do not fit an amount (14 digits before the point): an error, the cell left empty
+    # (this crashed with decimal.InvalidOperation)
+    p = tmp_path / "big.csv"
+    p.write_text("Handle,Title,Variant Price,Variant Compare At Price\nhat,Hat,9.50," + "9" * 40 + "\n")
+    r = adapter.read([p])
+    big = r.issues[r.issues["check"] == "out_of_range"]
+    assert big["column"].tolist() == ["Variant Compare At Price"] and big["severity"].tolist() == ["error"]
+    v = r.catalog.variants.iloc[0]
+    assert v["price"] == decimal.Decimal("9.50") and pd.isna(v["compare_at_price"])
+
+
+
 # ---- customers -------------------------------------------------------------------------------
 
 def test_customers_current_header(adapter, tmp_path):

@@ -185,3 +185,18 @@ def test_migration_to_shopify_writes_customers(tmp_path):
     assert any(v == "IL" for v in jane.values()) and any(v == "ON" for v in rows[1].values())
     assert any(v == "CA" for v in rows[1].values()) and any(v == "GB" for v in rows[3].values())
     assert "hunter2" not in f.read_text(encoding="utf-8")
+
+
+def test_number_too_large_for_an_integer(tmp_path):
+    # a stock level of 40 digits is reported and left empty (it crashed converting to Int64)
+    for f in ALL:
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    p = tmp_path / "Products.csv"
+    text = p.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith('"MUG-1"'))
+    assert row.count('"40"') == 1
+    p.write_text(text.replace(row, row.replace('"40"', '"' + "9" * 40 + '"')), encoding="utf-8")
+    r = platforms.get("volusion").read([tmp_path / f.name for f in ALL])
+    big = r.issues[r.issues["check"] == "out_of_range"]
+    assert big["column"].tolist() == ["stockstatus"] and big["severity"].tolist() == ["error"]
+    assert r.catalog.counts()["variants"] == 5

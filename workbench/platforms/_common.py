@@ -528,11 +528,15 @@ def to_int(values: pd.Series, *, file, column: str, table=None, issues: list | N
     s = values.fillna("").astype(str).str.strip().reset_index(drop=True)
     s = s.str.replace(r"^([+-]?\d+)\.0*$", r"\1", regex=True)
     ok = s.str.match(_INT) | (s == "")
-    if not ok.all() and issues is not None:
-        bad = np.flatnonzero(~ok.to_numpy())
-        for pos, line in zip(bad[:50], lines_for(table, bad[:50])):
-            issues.append(issue("error", file, line, column, "bad_number",
-                                f"{s.iloc[pos]!r} is not a whole number; the value was left empty"))
+    huge = ok & (s.str.lstrip("+-").str.len() > 18)  # may not fit a 64-bit integer
+    if issues is not None:
+        for mask, check, why in ((~ok, "bad_number", "is not a whole number"),
+                                 (huge, "out_of_range", "is too large a number")):
+            bad = np.flatnonzero(mask.to_numpy())[:50]
+            for pos, line in zip(bad, lines_for(table, bad)):
+                issues.append(issue("error", file, line, column, check,
+                                    f"{s.iloc[pos]!r} {why}; the value was left empty"))
+    ok &= ~huge
     s = s.where(ok & (s != ""), None)
     return pd.to_numeric(s, errors="coerce").astype("Int64")
 

@@ -37,6 +37,7 @@ Customers Main File and Customer Addresses files. Decisions: ``docs/mapping.md``
 """
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
@@ -1504,6 +1505,9 @@ class _Reader:
         # each bundle's selection records (positions in ``wide``, in order), grouped once
         records_of: dict[int, list[int]] = {}
         if len(wide):
+            for c in ("default", "sku", "default_qty"):  # an edited export may lack a key
+                if c not in wide.columns:
+                    wide[c] = None
             for rec, owner in zip(wide.index.tolist(), bpar.to_numpy()[wide.index.to_numpy()].tolist()):
                 records_of.setdefault(owner, []).append(rec)
         prices: dict[str, str] = {}      # product id -> the bundle's price, set on its variants at the end
@@ -1511,13 +1515,12 @@ class _Reader:
         for r in need.index:  # one loop per bundle without a price
             pid = pid_of[r]
             rows = wide.loc[records_of.get(r, [])] if len(wide) else wide
-            sel = rows[rows.get("default", pd.Series(dtype="str")) == "1"] if len(rows) else rows
-            ok = len(sel) > 0 and sel["sku"].isin(price_of.index).all() and price_of.reindex(sel["sku"]).notna().all()
+            sel = rows[rows["default"] == "1"] if len(rows) else rows
+            qty = [_quantity(q) for q in sel["default_qty"]] if len(sel) else []
+            ok = (len(sel) > 0 and sel["sku"].isin(price_of.index).all() and price_of.reindex(sel["sku"]).notna().all()
+                  and None not in qty)
             if ok:
-                import decimal as _d
-                total = sum(_d.Decimal(str(price_of[k])) * _d.Decimal(q or "1")
-                            for k, q in zip(sel["sku"], sel.get("default_qty", pd.Series("1", index=sel.index))))
-                prices[pid] = str(total)
+                prices[pid] = str(sum(Decimal(str(price_of[k])) * q for k, q in zip(sel["sku"], qty)))
                 statuses[pid] = "active" if B.at[r, "product_online"].strip() not in ("0", "2") else "draft"
             else:
                 self.issues.append(issue("error", self.file, self.t.line_of(int(r)), "price", "bundle_price_unknown",
@@ -1654,6 +1657,16 @@ def _decimal_text(s: pa.Array, signed: bool, most: int | None) -> np.ndarray:
     ``signed``: ``-?\\d+(\\.\\d+)?`` with at most ``most`` digits on each side of the point (the
     ``to_numeric`` fast path); else an amount, ``\\d+(\\.\\d+)?|\\.\\d+``."""
     return plain_decimal_mask(s, signed=signed, most=None if most is None else int(most))
+
+
+def _quantity(cell) -> Decimal | None:
+    """A bundle selection's ``default_qty`` (blank: 1); None when it is not a number."""
+    text = cell.strip() if isinstance(cell, str) else ""
+    try:
+        q = Decimal(text or "1")
+    except InvalidOperation:
+        return None
+    return q if q.is_finite() and q >= 0 else None
 
 
 def _money(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:

@@ -285,7 +285,10 @@ def _money(s: pd.Series, col: str, ctx) -> pa.Array:
         q = decimal.Decimal("0.0001")
         py = []
         for i, v in enumerate(vals.to_pylist()):
-            if v is not None and decimal.Decimal(v).quantize(q) != decimal.Decimal(v):
+            if v is not None and decimal.Decimal(v).adjusted() >= 14:  # MONEY holds 14 integer digits
+                ctx.bad(i, col, "out_of_range", f"'{v}' is too large for an amount; left empty", severity="error")
+                v = None
+            elif v is not None and decimal.Decimal(v).quantize(q) != decimal.Decimal(v):
                 ctx.bad(i, col, "inexact_money", f"'{v}' has more than 4 decimals; left empty")
                 v = None
             py.append(None if v is None else decimal.Decimal(v))
