@@ -147,6 +147,16 @@ def test_too_many_fields_names_line_and_field(tmp_path):
     assert "4 fields" in str(e) and "header has 3" in str(e)
 
 
+def test_too_many_fields_in_a_cp1252_file(tmp_path, capfd):
+    # the long row holds a non-UTF-8 byte: a clear error naming it, and nothing printed (pyarrow's
+    # row handler used to print an "Exception ignored ... UnicodeDecodeError" traceback)
+    p = write(tmp_path, "r.csv", "a,b\nCaf\xe9,2\nCr\xe8me,3,4\n".encode("cp1252"))
+    with pytest.raises(InputError) as exc:
+        read_table(p)
+    assert exc.value.row == 3 and exc.value.column == "field 3"
+    assert capfd.readouterr().err == ""
+
+
 def test_too_few_fields_padded_with_warning(tmp_path):
     p = write(tmp_path, "s.csv", "a,b,c\n1,2,3\n4,5\n")
     t = read_table(p)

@@ -153,6 +153,26 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
+def _decode_utf8_or_legacy(p: Path, file: str, forced_utf8: bool, warns: list[dict]) -> tuple[str, str]:
+    """The file's text: UTF-8, else cp1252/latin-1 with a ``not_utf8`` warning naming the first odd
+    line (an error when UTF-8 was asked for)."""
+    data = p.read_bytes()
+    if forced_utf8:
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError as uexc:
+            line = data[:uexc.start].count(b"\n") + 1
+            raise InputError("the file is not valid UTF-8 although UTF-8 was asked for; "
+                             "leave the encoding unset to read it as cp1252/latin-1", file=file, row=line) from None
+    text, enc, bad_at = _decode_bytes(data, None)
+    if bad_at is not None:
+        line = data[:bad_at].count(b"\n") + 1
+        warns.append(_warning(file, line, "", "not_utf8",
+                              f"the file is not UTF-8 (first odd byte on line {line}); it was read as {enc}",
+                              "check accented letters and symbols; save the file as UTF-8 to be sure"))
+    return text, enc
+
+
 def _decode_file(path: str, encoding: str) -> str:
     data = Path(path).read_bytes()
     if encoding == "utf-8-sig" and not data.startswith(codecs.BOM_UTF8):
@@ -258,23 +278,22 @@ def _parse_fast(source, names_count: int, delimiter: str) -> pa.Table | None:
 
 
 def _parse_blocks(source, names_count: int, delimiter: str, block_size: int) -> pa.Table | None:
-    bad: list[int] = []
-
-    def on_invalid(row) -> str:
-        bad.append(1)
-        return "skip"
-
+    # no invalid_row_handler: pyarrow builds the handler's row text as strict UTF-8, so a ragged row
+    # in a cp1252 file printed an "Exception ignored" traceback; the error itself says enough
     cols = [f"f{i}" for i in range(names_count)]
-    table = pacsv.read_csv(
-        source,
-        read_options=pacsv.ReadOptions(column_names=cols, block_size=block_size),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
-                                         escape_char=False, newlines_in_values=True,
-                                         ignore_empty_lines=True, invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in cols},
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
-    )
-    return None if bad else table
+    try:
+        return pacsv.read_csv(
+            source,
+            read_options=pacsv.ReadOptions(column_names=cols, block_size=block_size),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                                             escape_char=False, newlines_in_values=True, ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in cols},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid as exc:
+        if str(exc).startswith("CSV parse error: Expected "):  # a row with the wrong number of fields
+            return None
+        raise
 
 
 def _parse_python(text: str, delimiter: str, file: str, width: int, label: str,
@@ -404,26 +423,9 @@ def read_table(path, *, delimiter: str | None = None, encoding: str | None = Non
         try:
             table = _parse_fast(file, width, delim)
         except pa.ArrowInvalid as exc:
-            if "UTF8" not in str(exc) and "utf8" not in str(exc).lower():
-                table = None
-            else:
-                table = None
-                data = p.read_bytes()
-                if forced_utf8:
-                    try:
-                        data.decode("utf-8-sig")
-                    except UnicodeDecodeError as uexc:
-                        line = data[:uexc.start].count(b"\n") + 1
-                        raise InputError("the file is not valid UTF-8 although UTF-8 was asked for; "
-                                         "leave the encoding unset to read it as cp1252/latin-1",
-                                         file=file, row=line) from None
-                text, enc, bad_at = _decode_bytes(data, None)
-                if bad_at is not None:
-                    line = data[:bad_at].count(b"\n") + 1
-                    warns.append(_warning(file, line, "", "not_utf8",
-                                          f"the file is not UTF-8 (first odd byte on line {line}); it was read "
-                                          f"as {enc}",
-                                          "check accented letters and symbols; save the file as UTF-8 to be sure"))
+            table = None
+            if "UTF8" in str(exc) or "utf8" in str(exc).lower():
+                text, enc = _decode_utf8_or_legacy(p, file, forced_utf8, warns)
     elif enc not in ("utf-8", "utf-8-sig", "utf-16") and encoding is None:
         warns.append(_warning(file, None, "", "not_utf8", f"the file is not UTF-8; it was read as {enc}"))
 
@@ -438,8 +440,8 @@ def read_table(path, *, delimiter: str | None = None, encoding: str | None = Non
     if table is not None:
         frame = _to_frame(table.slice(1), names)
     else:
-        if text is None:
-            text = _decode_file(file, enc)
+        if text is None:  # a ragged row (the fast parse gave up): the slow parse names it
+            text, enc = _decode_utf8_or_legacy(p, file, forced_utf8, warns)
         rows, row_starts = _parse_python(text.lstrip("\ufeff"), delim, file, width, label, warns)
         cols = list(zip(*rows)) if rows else [()] * width
         frame = pd.DataFrame({n: pd.array(list(c), dtype="str") for n, c in zip(names, cols)})
