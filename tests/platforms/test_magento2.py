@@ -517,6 +517,21 @@ def test_magento_composite_customer_sample():
     assert r.loss.set_index("column").loc["password_hash", "dropped"] == 1
 
 
+def test_composite_address_row_without_a_customer_above(tmp_path):
+    # an address row (no e-mail) before any customer row: reported and skipped, the customer after
+    # it is read whole (this crashed with a pandas KeyError)
+    text = (FIX / "customer_composite.csv").read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    orphan = "," + rest.split(",", 1)[1]  # the customer's row with its e-mail cleared
+    f = tmp_path / "customer_composite.csv"
+    f.write_text(header + "\n" + orphan + rest, encoding="utf-8")
+    r = platforms.get("magento2").read([f])
+    bad = r.issues[r.issues["check"] == "address_unknown_customer"]
+    assert bad["line"].tolist() == [2]
+    c = r.catalog.customers
+    assert c["email"].tolist() == ["jondoe@example.com"] and c["city"].tolist() == ["Campbell"]
+
+
 def test_weight_unit_setting(tmp_path):
     """Magento exports weights without a unit: lb by default (one warning), the mapping's
     ``[settings] weight_unit`` otherwise (no warning)."""

@@ -200,3 +200,11 @@ def test_number_too_large_for_an_integer(tmp_path):
     big = r.issues[r.issues["check"] == "out_of_range"]
     assert big["column"].tolist() == ["stockstatus"] and big["severity"].tolist() == ["error"]
     assert r.catalog.counts()["variants"] == 5
+
+
+def test_options_without_their_categories():
+    # Options.csv given, OptionCategories.csv not: the category is unknown, the option is called
+    # 'Option' (this crashed assigning the name to an all-missing float column)
+    r = platforms.get("volusion").read([D / "Products.csv", D / "Options.csv"])
+    assert r.catalog.product_options["name"].tolist() == ["Option"]
+    assert "option_category_unknown" in set(r.issues["check"])

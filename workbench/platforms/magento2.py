@@ -2101,8 +2101,14 @@ def _read_customer_files(tables: list, mapping) -> ReadResult:
             A = _addr_frame(df, "_address_")
             A["owner"] = cid.to_numpy()
             A["file"], A["line"] = file, lines
+            orphan = cont & (owner_email == "").to_numpy()  # no customer row above it
+            for i in np.flatnonzero(orphan):
+                issues.append(issue("warning", file, int(lines[i]), "email", "address_unknown_customer",
+                                    "this row has no e-mail and no customer row above it, so its address belongs "
+                                    "to no customer; it was not migrated",
+                                    "give the row its customer's e-mail, or move it under the customer's row"))
             A = A[(A[[f for f in _ADDR_FIELDS if not f.startswith("default")]] != "").any(axis=1).to_numpy()
-                  & ~np.asarray(dup, dtype=bool)[:len(A)]]
+                  & ~np.asarray(dup, dtype=bool)[:len(A)] & ~orphan]
             addr_parts.append(A)
     customers = pd.concat(cust_parts, ignore_index=True) if cust_parts else schema_empty_customers()
     for t in addrs:

@@ -303,6 +303,7 @@ class VolusionAdapter(Adapter):
         names = self._option_names(tables, Pk, ov, issues, file, p_lines)
         product_options = ov.drop_duplicates(["parent", "position"])[["parent", "position"]].copy()
         product_options = product_options.merge(names, on=["parent", "position"], how="left")
+        product_options["name"] = product_options["name"].astype(object)  # all-missing names merge as float
         generic = product_options["name"].isna()
         product_options.loc[generic, "name"] = np.where(product_options.loc[generic, "position"] == 1, "Option",
                                                          "Option " + product_options.loc[generic, "position"].astype(str))
