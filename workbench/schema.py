@@ -470,13 +470,13 @@ def _cast_money(values: pd.Series | pa.Array, col: Column) -> tuple[pa.Array, li
             bad.append((i, v, "not_a_number", "is not a number"))
             out.append(None)
             continue
+        if d and d.adjusted() >= 14:  # checked first: quantizing a longer number overflows
+            bad.append((i, v, "out_of_range", "is too large for an amount"))
+            out.append(None)
+            continue
         q = d.quantize(_QUANT)
         if q != d:
             bad.append((i, v, "inexact_money", "has more than 4 decimal places; money must be exact"))
-            out.append(None)
-            continue
-        if abs(q) >= decimal.Decimal(10) ** 14:
-            bad.append((i, v, "out_of_range", "is too large for an amount"))
             out.append(None)
             continue
         out.append(q)

@@ -25,7 +25,7 @@ no Python loop per row except where a message is built for a flagged row (at mos
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -457,11 +457,51 @@ def flag_repeats(values: pd.Series, *, file, column: str, check: str, what: str,
 def money(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(clean decimal strings or NA, mask of non-empty cells that are not amounts).
 
-    The strings cast exactly to ``decimal128`` in ``schema.conform`` (its Arrow fast path)."""
+    The strings cast exactly to ``decimal128`` in ``schema.conform`` (its Arrow fast path): a
+    number too large or too precise for an amount counts as not an amount."""
     s = s.astype("str").str.strip()
     ok = s.str.match(_MONEY)
+    large, inexact = amount_misfits(arrow_strings(s), ok.to_numpy(dtype=bool))
+    ok &= ~(large | inexact)
     bad = (s != "") & ~ok
     return s.where(ok & (s != ""), None), bad
+
+
+#: what an amount may look like, for messages about cells that are not one
+AMOUNT_RULE = " (a plain number with at most 14 digits before the point and 4 after)"
+
+
+def amount_misfits(text: pa.Array, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Among the cells ``ok`` marks (plain decimal text), the ones ``decimal128(18, 4)`` cannot
+    hold: (more than 14 digits before the point, more than 4 significant decimals).
+
+    Cheap on real columns: only cells with more than 14 characters before the point or more
+    than 4 after it are looked at, in one cast; one by one only when that cast fails."""
+    n = len(text)
+    large, inexact = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    if not n or not ok.any():
+        return large, inexact
+    length = pc.fill_null(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
+    dot = pc.fill_null(pc.find_substring(text, "."), -1).to_numpy(zero_copy_only=False)
+    whole = np.where(dot >= 0, dot, length)
+    decimals = np.where(dot >= 0, length - dot - 1, 0)
+    odd = np.flatnonzero(ok & ((whole > 14) | (decimals > 4)))
+    if not len(odd):
+        return large, inexact
+    values = text.take(pa.array(odd))
+    try:
+        pc.cast(values, MONEY)
+        return large, inexact
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    quantum = Decimal("0.0001")
+    for i, v in zip(odd, values.to_pylist()):
+        d = Decimal(v.strip().lstrip("+"))
+        if d and d.adjusted() >= 14:
+            large[i] = True
+        elif d != d.quantize(quantum):
+            inexact[i] = True
+    return large, inexact
 
 
 def _decimal_comma(values: pd.Series, *, file, column: str, table=None, issues: list | None = None) -> pd.Series:
@@ -483,7 +523,8 @@ def to_money(values: pd.Series, *, file, column: str, table=None, issues: list |
     """Text to exact ``decimal128(18, 4)``; empty to null.
 
     A value that is not a plain decimal number is an :class:`InputError` when ``required`` (a price),
-    otherwise an error issue and null.
+    otherwise an error issue and null; one too large for an amount is an ``out_of_range`` error
+    issue and null; more than 4 decimal places are rounded half-even with a ``money_rounded`` warning.
     """
     s = _decimal_comma(values, file=file, column=column, table=table, issues=issues)
     ok = s.str.match(_DEC) | (s == "")
@@ -500,21 +541,26 @@ def to_money(values: pd.Series, *, file, column: str, table=None, issues: list |
                                     f"{s.iloc[pos]!r} is not a number; the value was left empty"))
         s = s.where(ok, "")
     arr = arrow_strings(s)
+    large, _ = amount_misfits(arr, ok.to_numpy(dtype=bool) & (s != "").to_numpy(dtype=bool))
+    if large.any():
+        if issues is not None:
+            for pos, line in zip(np.flatnonzero(large)[:50], lines_for(table, np.flatnonzero(large)[:50])):
+                issues.append(issue("error", file, line, column, "out_of_range",
+                                    f"{s.iloc[pos]!r} is too large for an amount; the value was left empty"))
+        arr = pc.if_else(pa.array(large), pa.scalar("", pa.string()), arr)
     arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
     try:
-        dec = arr.cast(pa.decimal128(38, 10))
-    except pa.ArrowInvalid as exc:  # too many digits
-        raise InputError(f"{label or column}: {exc}", file=file, column=column) from None
-    try:
-        return dec.cast(MONEY)
+        return arr.cast(MONEY)
     except pa.ArrowInvalid:  # more than 4 decimal places: round half-even, flag
-        rounded = pc.round(dec, ndigits=4, round_mode="half_to_even")
-        changed = pc.fill_null(pc.not_equal(rounded, dec), False).to_numpy(zero_copy_only=False)
-        if issues is not None:
-            for pos, line in zip(np.flatnonzero(changed)[:50], lines_for(table, np.flatnonzero(changed)[:50])):
-                issues.append(issue("warning", file, line, column, "money_rounded",
-                                    f"{s.iloc[pos]!r} has more than 4 decimal places; rounded to 4"))
-        return rounded.cast(MONEY)
+        pass
+    exact = [None if v is None else Decimal(v) for v in arr.to_pylist()]
+    rounded = [None if d is None else d.quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN) for d in exact]
+    changed = np.flatnonzero([d != r for d, r in zip(exact, rounded)])
+    if issues is not None:
+        for pos, line in zip(changed[:50], lines_for(table, changed[:50])):
+            issues.append(issue("warning", file, line, column, "money_rounded",
+                                f"{s.iloc[pos]!r} has more than 4 decimal places; rounded to 4"))
+    return pa.array(rounded, type=MONEY)
 
 
 def money_add(a: pa.Array, b: pa.Array) -> pa.Array:

@@ -41,7 +41,7 @@ from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
 from .csvio import read_table
 from .magento2 import _url_array
-from ._common import (ATTR_NS, arrow_strings, attr_key, collections_from_paths, concat_extra, concat_results,
+from ._common import (AMOUNT_RULE, ATTR_NS, arrow_strings, attr_key, collections_from_paths, concat_extra, concat_results,
                       merge_file_collections, extra_rows, final_variant_ids, fold_grouped, grouped_collections,
                       grouped_members, isin, issue, issues_for,
                       lookup, mapping_option, mapping_option_name, money, rename_headers, scan_values,
@@ -143,14 +143,18 @@ def _col(df: pd.DataFrame, c: str) -> pd.Series:
 
 def _units(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Amounts (``-5.0000``, ``12.5``, ``10.0000%``) as int64 ten-thousandths, the percent mask and
-    the mask of readable cells (empty cells: 0, readable); with pyarrow, column-wise."""
+    the mask of readable cells (empty cells: 0, readable; at most 12 digits before the point and 4
+    significant after it); with pyarrow, column-wise."""
     a = pc.utf8_trim_whitespace(arrow_strings(s.fillna("").astype("str")))
     pct = pc.ends_with(a, "%").to_numpy(zero_copy_only=False)
     a = pc.utf8_trim_whitespace(pc.utf8_rtrim(a, characters="%"))
     st = pc.extract_regex(a, r"^(?P<sign>[+-]?)(?P<whole>\d{1,12})(?:\.(?P<frac>\d*))?$")
     ok = pc.or_(pc.is_valid(st), pc.equal(a, "")).to_numpy(zero_copy_only=False)
+    digits = pc.fill_null(pc.struct_field(st, "frac"), "")
+    beyond = pc.match_substring_regex(pc.utf8_slice_codeunits(digits, 4, 1 << 30), "[1-9]")
+    ok &= ~beyond.to_numpy(zero_copy_only=False)  # a fifth decimal that is not 0: not an exact amount
     whole = pc.cast(pc.fill_null(pc.struct_field(st, "whole"), "0"), pa.int64()).to_numpy(zero_copy_only=False)
-    frac = pc.utf8_rpad(pc.utf8_slice_codeunits(pc.fill_null(pc.struct_field(st, "frac"), ""), 0, 4), 4, "0")
+    frac = pc.utf8_rpad(pc.utf8_slice_codeunits(digits, 0, 4), 4, "0")
     frac = pc.cast(frac, pa.int64()).to_numpy(zero_copy_only=False)
     neg = pc.fill_null(pc.equal(pc.struct_field(st, "sign"), "-"), False).to_numpy(zero_copy_only=False)
     return np.where(neg, -1, 1) * (whole * 10000 + frac), pct, ok
@@ -524,8 +528,9 @@ class Magento1Adapter(Adapter):
                 bad = ~ok
                 if bad.any():
                     issues.extend(issues_for(bad, t, R, severity="error", column=col, check="bad_number",
-                                             detail=lambda i, c=col, RR=R: f"'{RR[c].iat[i]}' is not an amount; "
-                                                                           "left empty",
+                                             detail=lambda i, c=col, RR=R: f"'{RR[c].iat[i]}' is not an amount "
+                                                                           "(at most 12 digits before the point and 4 "
+                                                                           "after, or a percentage); left empty",
                                              product_col="name", sku_col="sku"))
             has_p = (R["price"].str.strip() != "").to_numpy(dtype=bool) & p_ok
             has_s = (R["special_price"].str.strip() != "").to_numpy(dtype=bool) & s_ok
@@ -544,7 +549,8 @@ class Magento1Adapter(Adapter):
             cost, bad_c = money(_col(R, "cost"))
             if bad_c.any():
                 issues.extend(issues_for(bad_c, t, R, severity="error", column="cost", check="bad_number",
-                                         detail=lambda i, RR=R: f"'{RR['cost'].iat[i]}' is not an amount; left empty",
+                                         detail=lambda i, RR=R: f"'{RR['cost'].iat[i]}' is not an amount"
+                                                                f"{AMOUNT_RULE}; left empty",
                                          product_col="name", sku_col="sku"))
             out["cost"] = cost
             q = to_numeric(R["qty"].str.strip().replace("", None))

@@ -53,7 +53,8 @@ from ..safeio import atomic_write, is_formula
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
 from .csvio import read_table
-from ._common import (ATTR_NS, EXTRA_COLUMNS, arrow_strings, attr_key, collection_names, concat_extra,
+from ._common import (AMOUNT_RULE, ATTR_NS, EXTRA_COLUMNS, amount_misfits, arrow_strings, attr_key, collection_names,
+                      concat_extra,
                       text_array as _text, concat_results, merge_file_collections, none_if_empty, to_numeric, extra_rows, extra_wide,
                       fmt_money, isin, issue, lookup, mapping_option, mapping_option_name, rename_headers,
                       slugify_series, unique_handles, fold_grouped, grouped_collections, grouped_members,
@@ -1010,7 +1011,7 @@ class _Reader:
                 if len(m):
                     self.rows_issues(rows[m], severity="error", column=c, check="bad_number",
                                      detail=lambda k, c=c, m=m, rows=rows: f"'{self.raw(c, rows[m[k]])}' is not an "
-                                                                            "amount; left empty")
+                                                                            f"amount{AMOUNT_RULE}; left empty")
         own = self.P[~self.has_kids[self.P]]
         # variant rows: D position of the row values, product (P position), link row (-1: own)
         vd = np.concatenate([own, self.link_child])
@@ -1670,9 +1671,12 @@ def _quantity(cell) -> Decimal | None:
 
 
 def _money(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """(clean decimal strings or null, mask of non-empty cells that are not amounts)."""
+    """(clean decimal strings or null, mask of non-empty cells that are not amounts, too large or
+    too precise ones included)."""
     s = pc.utf8_trim_whitespace(arr)
     ok = _decimal_text(s, False, None)
+    large, inexact = amount_misfits(s, ok)
+    ok &= ~(large | inexact)
     filled = _filled(s)
     return pc.if_else(pa.array(ok & filled), s, pa.scalar(None, pa.string())), filled & ~ok
 

@@ -45,7 +45,8 @@ from ..mapping import Mapping
 from ..safeio import atomic_write
 from . import register
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
-from ._common import (ATTR_NS, EXTRA_COLUMNS, arrow_strings, attr_key, collection_names, concat_results,
+from ._common import (AMOUNT_RULE, ATTR_NS, EXTRA_COLUMNS, amount_misfits, arrow_strings, attr_key, collection_names,
+                      concat_results,
                       text_array as _text, first_item, str_series, to_numeric,
                       extra_wide, fmt_money, issue, issues_for, join_list,
                       mapping_headers, mapping_option_name, normalise_list, slugify_series,
@@ -344,6 +345,8 @@ def _money_of(arr: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     s = _trim(values)
     ne = _nonempty(s)
     ok = _str_match(s, _MONEY, ne)
+    large, inexact = amount_misfits(s, ok)
+    ok &= ~(large | inexact)
     ok_rows, ne_rows = ok[codes], ne[codes]
     clean = s.take(pa.array(codes)) if len(codes) else s
     return _where(ok_rows, clean, None), ok_rows, ne_rows & ~ok_rows
@@ -1012,8 +1015,9 @@ class WooCommerceAdapter(Adapter):
                 b = bad[rows]
                 if b.any():
                     issues.extend(issues_for(b, t, view, severity="error", column=col, check="bad_number",
-                                             detail=lambda i, c=col, RR=view: f"'{RR[c].iat[i]}' is not an amount; "
-                                                                               "the price was left empty"))
+                                             detail=lambda i, c=col, RR=view: f"'{RR[c].iat[i]}' is not an amount"
+                                                                               f"{AMOUNT_RULE}; the price was left "
+                                                                               "empty"))
         weight = R["weight"]
         if weight is not None and nV:
             # a variation with an empty weight inherits its parent's (WooCommerce behaviour)
