@@ -425,6 +425,17 @@ def test_magento_customer_sample():
     assert "passwords_dropped" in set(r.issues["check"])
 
 
+def test_customer_headers_in_capitals(tmp_path):
+    # a spreadsheet turned the headers upper case: read as Magento's lower-case ones (an address
+    # file's _EMAIL crashed with a KeyError)
+    for name in ("customer.csv", "customer_address.csv"):
+        head, rest = (FIX / name).read_text(encoding="utf-8").split("\n", 1)
+        (tmp_path / name).write_text(head.upper() + "\n" + rest, encoding="utf-8")
+    r = platforms.get("magento2").read([tmp_path / "customer.csv", tmp_path / "customer_address.csv"])
+    c = r.catalog.customers.iloc[0]
+    assert (c["email"], c["city"], c["zip"]) == ("jondoe@example.com", "New York", "10044")
+
+
 def test_customer_file_without_main_file_is_refused():
     with pytest.raises(InputError) as err:
         platforms.get("magento2").read([FIX / "customer_address.csv"])

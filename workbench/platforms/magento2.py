@@ -1991,6 +1991,15 @@ def _customer_kind(columns) -> str | None:
     return None
 
 
+def _lower_headers(df: pd.DataFrame) -> pd.DataFrame:
+    """A customer file's headers in lower case (Magento's own are; ``_customer_kind`` already reads
+    them so), unless two would then clash."""
+    low = [str(c).strip().lower() for c in df.columns]
+    if len(set(low)) < len(low) or low == list(df.columns):
+        return df
+    return df.set_axis(low, axis=1)
+
+
 def _is_customer_file(columns) -> bool:
     return _customer_kind(columns) is not None
 
@@ -2022,7 +2031,7 @@ def _read_customer_files(tables: list, mapping) -> ReadResult:
     for t in mains:
         file = t.path
         issues.extend(t.warnings)
-        df = rename_headers(t.frame, mapping)
+        df = _lower_headers(rename_headers(t.frame, mapping))
         n = len(df)
         lines = np.asarray(t.lines(range(n)) if n else [], dtype="int64")
         email = df["email"].fillna("").astype(str).str.strip()
@@ -2118,7 +2127,7 @@ def _read_customer_files(tables: list, mapping) -> ReadResult:
     for t in addrs:
         file = t.path
         issues.extend(t.warnings)
-        df = rename_headers(t.frame, mapping)
+        df = _lower_headers(rename_headers(t.frame, mapping))
         n = len(df)
         lines = np.asarray(t.lines(range(n)) if n else [], dtype="int64")
         A = _addr_frame(df, "")
