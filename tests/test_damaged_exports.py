@@ -6,7 +6,7 @@ stops.
 
 Property-based (hypothesis): every sample and fixture of tests/test_routes.py plus the customer
 fixtures, into every writable target. CI runs a fixed set of examples (profile ``ci``);
-``HYPOTHESIS_PROFILE=fuzz`` runs a long random campaign locally. The readers' crashes this found
+``HYPOTHESIS_PROFILE=fuzz`` (with ``--timeout 0``) runs a long random campaign locally. The readers' crashes this found
 have their own regression tests beside each adapter's tests.
 """
 from __future__ import annotations
