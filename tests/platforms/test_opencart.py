@@ -124,6 +124,34 @@ def test_broken_insert(tmp_path):
     assert exc.value.row == 5
 
 
+@pytest.mark.parametrize("cut_at, statement", [
+    ("  `query` varchar(255)", "CREATE TABLE oc_seo_url"),   # inside a CREATE TABLE
+    ("(2,1,'John','Doe','','1 Infinite Loop'", "INSERT INTO oc_address"),  # inside an INSERT
+])
+def test_dump_cut_off_inside_a_statement(tmp_path, cut_at, statement):
+    # a dump cut off mid-statement is refused, naming the statement's line (a cut inside CREATE
+    # TABLE oc_seo_url crashed with KeyError 'keyword')
+    text = DUMP.read_text(encoding="utf-8")
+    f = tmp_path / "cut.sql"
+    f.write_text(text[:text.index(cut_at) + 5], encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        platforms.get("opencart").read([f])
+    assert f"ends inside {statement}" in str(exc.value) and "cut off" in str(exc.value)
+    verb, table = statement.rsplit(" ", 1)
+    start = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith(f"{verb} `{table}`"))
+    assert exc.value.row == start
+
+
+def test_dump_cut_off_between_statements_is_a_warning(tmp_path):
+    # mysqldump's closing comment is missing: tables after the cut would be missing, so say so
+    text = DUMP.read_text(encoding="utf-8")
+    f = tmp_path / "cut.sql"
+    f.write_text(text[:text.index("DROP TABLE IF EXISTS `oc_zone_to_geo_zone`")], encoding="utf-8")
+    r = platforms.get("opencart").read([f])
+    assert r.issues.loc[r.issues["check"] == "dump_not_completed", "severity"].tolist() == ["warning"]
+    assert "dump_not_completed" not in set(platforms.get("opencart").read([DUMP]).issues["check"])
+
+
 def test_products_without_any_image(tmp_path):
     # a shop whose products have no image at all (empty image column, no oc_product_image rows)
     f = tmp_path / "noimg.sql"

@@ -99,6 +99,17 @@ def _prefix(names, keys=None) -> str | None:
     return min(cands, key=len) if cands else None
 
 
+def _dump_completed(path) -> bool:
+    """False for a mysqldump file without mysqldump's closing comment (a dump cut off between two
+    statements); True for any other file (phpMyAdmin and others write no such line)."""
+    with open(path, "rb") as fh:
+        head = fh.read(64)
+        fh.seek(0, 2)
+        fh.seek(max(fh.tell() - 4096, 0))
+        tail = fh.read()
+    return not head.lstrip(b"\xef\xbb\xbf").startswith(b"-- MySQL dump") or b"-- Dump completed" in tail
+
+
 def read_dump(path, tables=TABLES) -> dict[str, pd.DataFrame]:
     """The catalog tables of a MySQL dump (or the ``tables`` asked for, e.g. :data:`ALL_TABLES`) as
     all-text frames (``NULL`` -> ``""``); keys without prefix."""
@@ -132,6 +143,9 @@ def read_dump(path, tables=TABLES) -> dict[str, pd.DataFrame]:
                     j = text.find(ch, i + 1)
                     i = j if j > 0 else i
                 i += 1
+            if depth:
+                raise InputError(f"the dump ends inside CREATE TABLE {m.group(1)}: the file is cut off (export it "
+                                 "again, or check the upload finished)", file=file, row=_line_at(text, m.start()))
             if key:
                 columns[key] = _COLDEF.findall(text[m.end():i])
             pos = i
@@ -183,6 +197,9 @@ def read_dump(path, tables=TABLES) -> dict[str, pd.DataFrame]:
                 # another statement started without ';' (not valid SQL): stop here
                 i = t.start()
                 break
+        else:  # the text ended before the statement's ';'
+            raise InputError(f"the dump ends inside INSERT INTO {m.group(2)}: the file is cut off (export it "
+                             "again, or check the upload finished)", file=file, row=_line_at(text, m.start()))
         pos = i
         if not key:
             continue
@@ -247,6 +264,12 @@ class OpenCartAdapter(Adapter):
                 for k, df in read_dump(p, ALL_TABLES).items():
                     tables[k] = df
                     origin[k] = str(p)
+                if not _dump_completed(p):
+                    warns.append(issue("warning", str(p), None, "", "dump_not_completed",
+                                       "the file starts like a mysqldump dump but lacks its last line ('-- Dump "
+                                       "completed on ...'): if the export was cut off between two tables, the "
+                                       "tables after the cut are missing", "export the database again and check "
+                                       "that the download or upload finished"))
             else:
                 key = _table_key(p.stem, ALL_TABLES, prefix)
                 if not key:
