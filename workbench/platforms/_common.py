@@ -553,14 +553,21 @@ def to_money(values: pd.Series, *, file, column: str, table=None, issues: list |
         return arr.cast(MONEY)
     except pa.ArrowInvalid:  # more than 4 decimal places: round half-even, flag
         pass
-    exact = [None if v is None else Decimal(v) for v in arr.to_pylist()]
-    rounded = [None if d is None else d.quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN) for d in exact]
-    changed = np.flatnonzero([d != r for d, r in zip(exact, rounded)])
+    try:
+        dec = arr.cast(pa.decimal128(38, 10))
+        rounded = pc.round(dec, ndigits=4, round_mode="half_to_even")
+        changed = np.flatnonzero(pc.fill_null(pc.not_equal(rounded, dec), False).to_numpy(zero_copy_only=False))
+        rounded = rounded.cast(MONEY)
+    except pa.ArrowInvalid:  # more than 10 decimal places somewhere: exactly, value by value
+        exact = [None if v is None else Decimal(v) for v in arr.to_pylist()]
+        quantized = [None if d is None else d.quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN) for d in exact]
+        changed = np.flatnonzero([d != r for d, r in zip(exact, quantized)])
+        rounded = pa.array(quantized, type=MONEY)
     if issues is not None:
         for pos, line in zip(changed[:50], lines_for(table, changed[:50])):
             issues.append(issue("warning", file, line, column, "money_rounded",
                                 f"{s.iloc[pos]!r} has more than 4 decimal places; rounded to 4"))
-    return pa.array(rounded, type=MONEY)
+    return rounded
 
 
 def money_add(a: pa.Array, b: pa.Array) -> pa.Array:
