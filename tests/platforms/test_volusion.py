@@ -208,3 +208,19 @@ def test_options_without_their_categories():
     r = platforms.get("volusion").read([D / "Products.csv", D / "Options.csv"])
     assert r.catalog.product_options["name"].tolist() == ["Option"]
     assert "option_category_unknown" in set(r.issues["check"])
+
+
+@pytest.mark.parametrize("name, column", [("OptionCategories.csv", "id"), ("Options.csv", "id")])
+def test_lookup_export_without_its_key_column(tmp_path, name, column):
+    # a lookup export that lost the column the products' ids point to is refused by name (the
+    # option categories without 'id' crashed with a KeyError)
+    for f in ALL:
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    p = tmp_path / name
+    head, rest = p.read_text(encoding="utf-8").split("\n", 1)
+    cells = head.split(",")
+    assert f'"{column}"' in cells
+    p.write_text(",".join('""' if c == f'"{column}"' else c for c in cells) + "\n" + rest, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        platforms.get("volusion").read([tmp_path / f.name for f in ALL])
+    assert exc.value.column == column and exc.value.row == 1 and name in str(exc.value)

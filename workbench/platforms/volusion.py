@@ -104,6 +104,11 @@ def _norm(frame: pd.DataFrame) -> pd.DataFrame:
                                  for c in frame.columns})
 
 
+#: lookup exports read by their 'id' column (the products' optionids point to it), which is not
+#: among the columns they are recognised by
+_LOOKUP_KEYS = {"options": ("id",), "option_categories": ("id",)}
+
+
 class VolusionAdapter(Adapter):
     """Volusion Products export (+ Options, OptionCategories, Categories exports) and Customers export."""
 
@@ -140,6 +145,11 @@ class VolusionAdapter(Adapter):
         for p in paths:
             t = read_table(p, label="Volusion export")
             k = self._classify(t)
+            missing = [c for c in _LOOKUP_KEYS.get(k, ()) if c not in _norm(t.frame).columns]
+            if missing:
+                raise InputError(f"the {self.reads[k]} export has no '{missing[0]}' column, which the products' "
+                                 f"ids point to; export it again with all its columns", file=p, row=1,
+                                 column=missing[0])
             if k in tables:
                 raise InputError(f"two Volusion {k} exports were given; give one", file=p)
             tables[k] = t
