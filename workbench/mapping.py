@@ -112,7 +112,16 @@ class Mapping:
         """``frame`` with its columns renamed through ``[headers]`` (a new frame; no copy of the data)."""
         if not self.headers:
             return frame
-        return frame.rename(columns={c: self.header(c) for c in frame.columns})
+        new = {c: self.header(c) for c in frame.columns}
+        taken: dict[str, str] = {}
+        for old, name in new.items():
+            if name in taken:
+                first, second = (taken[name], old) if taken[name] != name else (old, name)
+                raise InputError(f"[headers] renames {first!r} to {name!r}, but the file already has a column "
+                                 f"{second!r} that is (or becomes) {name!r}: remove one of them from the file or "
+                                 "the mapping", file=self.path, column=first)
+            taken[name] = old
+        return frame.rename(columns=new)
 
     def option(self, name: str) -> str:
         """The option name for a source attribute name or code."""

@@ -121,3 +121,22 @@ def test_mapping_renames_translated_shopify_headers(tmp_path):
     r = a.read([p], mapping=m)
     assert list(r.catalog.products["title"]) == ["Hut"]
     assert str(r.catalog.variants["price"].iloc[0]) == "9.5000"
+
+
+def test_header_renamed_onto_one_the_file_has(tmp_path):
+    # [headers] "Regular price" = "Name" in a file that has Name: refused by name (the two equal
+    # column names crashed the WooCommerce reader with a pandas ValueError)
+    from workbench.migration import run_migration
+    src = tmp_path / "p.csv"
+    src.write_text("ID,Type,SKU,Name,Regular price\n1,simple,A,Hat,5\n", encoding="utf-8")
+    m = tmp_path / "mapping.toml"
+    m.write_text('[headers]\n"Regular price" = "Name"\n', encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        run_migration("woocommerce", "shopify", [src], tmp_path / "out", mapping=m, progress=False)
+    assert exc.value.column == "Regular price" and str(m) in str(exc.value)
+    assert "'Name'" in str(exc.value)
+    frame = pd.DataFrame({"Nom": ["x"], "Prix": ["1"]})
+    both = Mapping(headers={"Nom": "Name", "Prix": "Name"}, path="m.toml")
+    with pytest.raises(InputError, match="renames 'Nom' to 'Name'"):
+        both.rename_headers(frame)
+    assert list(Mapping(headers={"Nom": "Name"}).rename_headers(frame).columns) == ["Name", "Prix"]

@@ -49,7 +49,7 @@ from ._common import (AMOUNT_RULE, ATTR_NS, EXTRA_COLUMNS, amount_misfits, arrow
                       concat_results,
                       text_array as _text, first_item, str_series, to_numeric,
                       extra_wide, fmt_money, issue, issues_for, join_list,
-                      mapping_headers, mapping_option_name, normalise_list, slugify_series,
+                      mapping_option_name, rename_headers, normalise_list, slugify_series,
                       split_list, unique_handles, fold_grouped, grouped_collections, grouped_members, suffix_repeats)
 from .csvio import read_table
 
@@ -897,10 +897,7 @@ class WooCommerceAdapter(Adapter):
     def _read_one(self, path, mapping) -> ReadResult:
         t = read_table(path, label="WooCommerce product CSV")
         file = t.path
-        df = t.frame
-        aliases = mapping_headers(mapping, self.name)
-        if aliases:
-            df = df.rename(columns={k: v for k, v in aliases.items() if k in df.columns})
+        df = rename_headers(t.frame, mapping)
         cols = list(df.columns)
         issues: list[dict] = list(t.warnings)
         if not {"Type", "Name"} <= set(cols) or not ({"SKU", "ID"} & set(cols)):
