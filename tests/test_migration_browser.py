@@ -38,3 +38,27 @@ def test_migration_form_runs_woocommerce_to_shopify(page, tmp_path):
         expect(rows.nth(1)).to_contain_text("22")
     assert (out / "woocommerce-to-shopify" / "products.csv").is_file()
     assert (imports / "old-shop" / "woo_products.csv").read_bytes() == SAMPLE.read_bytes()
+
+
+def test_migration_form_shows_a_broken_file_as_a_clear_message(page, tmp_path):
+    # a row with one field too many: staff read the file, line and column on the page, no traceback,
+    # and nothing is written
+    imports = tmp_path / "imports"
+    (imports / "old-shop").mkdir(parents=True)
+    (imports / "old-shop" / "broken.csv").write_text("ID,Type,SKU,Name,Regular price\n1,simple,A,Hat,5\n"
+                                                     "2,simple,B,Cap,4,oops\n", encoding="utf-8")
+    out = tmp_path / "migrations"
+    env = {"WORKBENCH_IMPORTS_DIR": str(imports), "WORKBENCH_MIGRATIONS_DIR": str(out)}
+    with start_voila("notebooks/migration.ipynb", env=env) as base_url:
+        page.goto(base_url, timeout=60000)
+        source = page.locator(".widget-dropdown select").first
+        source.wait_for(state="visible", timeout=60000)
+        source.select_option(label="WooCommerce")
+        page.locator(".widget-select-multiple select").select_option("old-shop/broken.csv")
+        page.locator("button:has-text('Run')").click()
+        output = page.locator(".widget-output").last
+        expect(output).to_contain_text("line 3", timeout=60000)
+        expect(output).to_contain_text("field 6")
+        expect(output).to_contain_text("broken.csv")
+        assert "Traceback" not in output.inner_text()
+    assert not any(out.rglob("*.csv"))
