@@ -1,7 +1,7 @@
 """The migration form in a real browser: Voila + Chromium (Playwright's ``page`` fixture)."""
 from __future__ import annotations
 
-import shutil
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
@@ -12,17 +12,26 @@ from helpers_voila import start_voila
 SAMPLE = SAMPLES / "woocommerce" / "sample_products.csv"
 
 
-@pytest.mark.skipif(not SAMPLE.is_file(), reason="WooCommerce sample not found")
-def test_migration_form_runs_woocommerce_to_shopify(page, tmp_path):
+@contextmanager
+def _open_form(page, tmp_path, files: dict[str, bytes]):
+    """Voila serving the migration notebook over an imports folder holding ``files`` (in
+    ``old-shop/``); yields (imports folder, migrations folder, the source dropdown) once shown."""
     imports = tmp_path / "imports"
     (imports / "old-shop").mkdir(parents=True)
-    shutil.copy(SAMPLE, imports / "old-shop" / "woo_products.csv")
+    for name, data in files.items():
+        (imports / "old-shop" / name).write_bytes(data)
     out = tmp_path / "migrations"
     env = {"WORKBENCH_IMPORTS_DIR": str(imports), "WORKBENCH_MIGRATIONS_DIR": str(out)}
     with start_voila("notebooks/migration.ipynb", env=env) as base_url:
         page.goto(base_url, timeout=60000)
         source = page.locator(".widget-dropdown select").first
         source.wait_for(state="visible", timeout=60000)
+        yield imports, out, source
+
+
+@pytest.mark.skipif(not SAMPLE.is_file(), reason="WooCommerce sample not found")
+def test_migration_form_runs_woocommerce_to_shopify(page, tmp_path):
+    with _open_form(page, tmp_path, {"woo_products.csv": SAMPLE.read_bytes()}) as (imports, out, source):
         expect(page.get_by_text("10 MiB").first).to_be_visible()
         source.select_option(label="WooCommerce")
         page.get_by_label("Target platform").select_option(label="Shopify")
@@ -43,16 +52,8 @@ def test_migration_form_runs_woocommerce_to_shopify(page, tmp_path):
 def test_migration_form_shows_a_broken_file_as_a_clear_message(page, tmp_path):
     # a row with one field too many: staff read the file, line and column on the page, no traceback,
     # and nothing is written
-    imports = tmp_path / "imports"
-    (imports / "old-shop").mkdir(parents=True)
-    (imports / "old-shop" / "broken.csv").write_text("ID,Type,SKU,Name,Regular price\n1,simple,A,Hat,5\n"
-                                                     "2,simple,B,Cap,4,oops\n", encoding="utf-8")
-    out = tmp_path / "migrations"
-    env = {"WORKBENCH_IMPORTS_DIR": str(imports), "WORKBENCH_MIGRATIONS_DIR": str(out)}
-    with start_voila("notebooks/migration.ipynb", env=env) as base_url:
-        page.goto(base_url, timeout=60000)
-        source = page.locator(".widget-dropdown select").first
-        source.wait_for(state="visible", timeout=60000)
+    broken = b"ID,Type,SKU,Name,Regular price\n1,simple,A,Hat,5\n2,simple,B,Cap,4,oops\n"
+    with _open_form(page, tmp_path, {"broken.csv": broken}) as (_imports, out, source):
         source.select_option(label="WooCommerce")
         page.locator(".widget-select-multiple select").select_option("old-shop/broken.csv")
         page.locator("button:has-text('Run')").click()
