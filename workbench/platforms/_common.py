@@ -504,16 +504,27 @@ def amount_misfits(text: pa.Array, ok: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return large, inexact
 
 
+def _flag_cells(issues: list | None, cells, *, file, table, column: str, severity: str, check: str,
+                detail) -> None:
+    """One issue per flagged cell (``cells``: a mask or positions; the first 50), ``detail(position)``
+    saying what was wrong; nothing when ``issues`` is None."""
+    if issues is None:
+        return
+    if isinstance(cells, pd.Series) or np.asarray(cells).dtype == bool:  # a mask
+        cells = np.flatnonzero(np.asarray(cells, dtype=bool))
+    pos = np.asarray(cells)[:50]
+    for p, line in zip(pos, lines_for(table, pos)):
+        issues.append(issue(severity, file, line, column, check, detail(p)))
+
+
 def _decimal_comma(values: pd.Series, *, file, column: str, table=None, issues: list | None = None) -> pd.Series:
     """Stripped text; ``12,50`` (one comma, no dot) becomes ``12.50`` with a ``decimal_comma`` warning."""
     s = values.fillna("").astype(str).str.strip().reset_index(drop=True)
     comma = s.str.fullmatch(r"[+-]?\d*,\d+").fillna(False).astype(bool)
     if comma.any():
-        pos = np.flatnonzero(comma.to_numpy())
-        if issues is not None:
-            for p, line in zip(pos[:50], lines_for(table, pos[:50])):
-                issues.append(issue("warning", file, line, column, "decimal_comma",
-                                    f"{s.iloc[p]!r} uses a decimal comma; read as {s.iloc[p].replace(',', '.')}"))
+        _flag_cells(issues, comma, file=file, table=table, column=column, severity="warning",
+                    check="decimal_comma",
+                    detail=lambda p: f"{s.iloc[p]!r} uses a decimal comma; read as {s.iloc[p].replace(',', '.')}")
         s = s.where(~comma, s.str.replace(",", ".", regex=False))
     return s
 
@@ -535,18 +546,14 @@ def to_money(values: pd.Series, *, file, column: str, table=None, issues: list |
             raise InputError(f"{label or column} {s.iloc[bad[0]]!r} is not a number (use a plain decimal such "
                              f"as 12.50, without currency sign or thousands separator)",
                              file=file, row=line, column=column)
-        if issues is not None:
-            for pos, line in zip(bad[:50], lines_for(table, bad[:50])):
-                issues.append(issue("error", file, line, column, "bad_number",
-                                    f"{s.iloc[pos]!r} is not a number; the value was left empty"))
+        _flag_cells(issues, bad, file=file, table=table, column=column, severity="error", check="bad_number",
+                    detail=lambda p: f"{s.iloc[p]!r} is not a number; the value was left empty")
         s = s.where(ok, "")
     arr = arrow_strings(s)
     large, _ = amount_misfits(arr, ok.to_numpy(dtype=bool) & (s != "").to_numpy(dtype=bool))
     if large.any():
-        if issues is not None:
-            for pos, line in zip(np.flatnonzero(large)[:50], lines_for(table, np.flatnonzero(large)[:50])):
-                issues.append(issue("error", file, line, column, "out_of_range",
-                                    f"{s.iloc[pos]!r} is too large for an amount; the value was left empty"))
+        _flag_cells(issues, large, file=file, table=table, column=column, severity="error", check="out_of_range",
+                    detail=lambda p: f"{s.iloc[p]!r} is too large for an amount; the value was left empty")
         arr = pc.if_else(pa.array(large), pa.scalar("", pa.string()), arr)
     arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
     try:
@@ -563,10 +570,8 @@ def to_money(values: pd.Series, *, file, column: str, table=None, issues: list |
         quantized = [None if d is None else d.quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN) for d in exact]
         changed = np.flatnonzero([d != r for d, r in zip(exact, quantized)])
         rounded = pa.array(quantized, type=MONEY)
-    if issues is not None:
-        for pos, line in zip(changed[:50], lines_for(table, changed[:50])):
-            issues.append(issue("warning", file, line, column, "money_rounded",
-                                f"{s.iloc[pos]!r} has more than 4 decimal places; rounded to 4"))
+    _flag_cells(issues, changed, file=file, table=table, column=column, severity="warning", check="money_rounded",
+                detail=lambda p: f"{s.iloc[p]!r} has more than 4 decimal places; rounded to 4")
     return rounded
 
 
@@ -582,13 +587,10 @@ def to_int(values: pd.Series, *, file, column: str, table=None, issues: list | N
     s = s.str.replace(r"^([+-]?\d+)\.0*$", r"\1", regex=True)
     ok = s.str.match(_INT) | (s == "")
     huge = ok & (s.str.lstrip("+-").str.len() > 18)  # may not fit a 64-bit integer
-    if issues is not None:
-        for mask, check, why in ((~ok, "bad_number", "is not a whole number"),
-                                 (huge, "out_of_range", "is too large a number")):
-            bad = np.flatnonzero(mask.to_numpy())[:50]
-            for pos, line in zip(bad, lines_for(table, bad)):
-                issues.append(issue("error", file, line, column, check,
-                                    f"{s.iloc[pos]!r} {why}; the value was left empty"))
+    for mask, check, why in ((~ok, "bad_number", "is not a whole number"),
+                             (huge, "out_of_range", "is too large a number")):
+        _flag_cells(issues, mask, file=file, table=table, column=column, severity="error", check=check,
+                    detail=lambda p, why=why: f"{s.iloc[p]!r} {why}; the value was left empty")
     ok &= ~huge
     s = s.where(ok & (s != ""), None)
     return pd.to_numeric(s, errors="coerce").astype("Int64")
@@ -598,11 +600,8 @@ def to_float(values: pd.Series, *, file, column: str, table=None, issues: list |
     """Text to float64 (weights, dimensions); bad values are error issues and NaN."""
     s = _decimal_comma(values, file=file, column=column, table=table, issues=issues)
     ok = s.str.match(_DEC) | (s == "")
-    if not ok.all() and issues is not None:
-        bad = np.flatnonzero(~ok.to_numpy())
-        for pos, line in zip(bad[:50], lines_for(table, bad[:50])):
-            issues.append(issue("error", file, line, column, "bad_number",
-                                f"{s.iloc[pos]!r} is not a number; the value was left empty"))
+    _flag_cells(issues, ~ok, file=file, table=table, column=column, severity="error", check="bad_number",
+                detail=lambda p: f"{s.iloc[p]!r} is not a number; the value was left empty")
     return pd.to_numeric(s.where(ok & (s != ""), None), errors="coerce").astype("float64")
 
 

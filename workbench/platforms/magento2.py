@@ -2120,7 +2120,7 @@ def _read_customer_files(tables: list, mapping) -> ReadResult:
                                     "this row has no e-mail and no customer row above it, so its address belongs "
                                     "to no customer; it was not migrated",
                                     "give the row its customer's e-mail, or move it under the customer's row"))
-            A = A[(A[[f for f in _ADDR_FIELDS if not f.startswith("default")]] != "").any(axis=1).to_numpy()
+            A = A[(A[list(_ADDR_CELLS)] != "").any(axis=1).to_numpy()
                   & ~np.asarray(dup, dtype=bool)[:len(A)] & ~orphan]
             addr_parts.append(A)
     customers = pd.concat(cust_parts, ignore_index=True) if cust_parts else schema_empty_customers()

@@ -15,8 +15,8 @@ Rules in ``docs/mapping.md`` section 2. In short:
 from __future__ import annotations
 
 import decimal
-import os
 import functools
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -31,6 +31,7 @@ from ..errors import InputError
 from .._arrow import first_occurrence, one_chunk, order_by as _order_by, string_buffers as _string_buffers
 from ..mapping import Mapping
 from . import register
+from ._common import amount_misfits
 from .base import Adapter, Catalog, ReadResult, issues_frame, loss_frame
 from .csvio import csv_lines, header_line, not_gtin, read_table, spreadsheet_mangled
 
@@ -282,17 +283,14 @@ def _money(s: pd.Series, col: str, ctx) -> pa.Array:
     try:
         out = pc.cast(vals, schema.MONEY)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        q = decimal.Decimal("0.0001")
-        py = []
-        for i, v in enumerate(vals.to_pylist()):
-            if v is not None and decimal.Decimal(v).adjusted() >= 14:  # MONEY holds 14 integer digits
+        large, inexact = amount_misfits(vals, vals.is_valid().to_numpy(zero_copy_only=False))
+        for i in np.flatnonzero(large | inexact):
+            v = vals[int(i)].as_py()
+            if large[i]:
                 ctx.bad(i, col, "out_of_range", f"'{v}' is too large for an amount; left empty", severity="error")
-                v = None
-            elif v is not None and decimal.Decimal(v).quantize(q) != decimal.Decimal(v):
+            else:
                 ctx.bad(i, col, "inexact_money", f"'{v}' has more than 4 decimals; left empty")
-                v = None
-            py.append(None if v is None else decimal.Decimal(v))
-        out = pa.array(py, type=schema.MONEY)
+        out = pc.cast(pc.if_else(pa.array(large | inexact), pa.scalar(None, pa.string()), vals), schema.MONEY)
     neg = pc.fill_null(pc.less(out, pa.scalar(decimal.Decimal(0), schema.MONEY)), False)
     if pc.any(neg).as_py():
         for i in pc.indices_nonzero(neg).to_pylist():

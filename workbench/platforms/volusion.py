@@ -122,6 +122,16 @@ class VolusionAdapter(Adapter):
 
     def _classify(self, t) -> str:
         cols = set(_norm(t.frame).columns)
+        kind = self._kind(t, cols)
+        missing = [c for c in _LOOKUP_KEYS.get(kind, ()) if c not in cols]
+        if missing:
+            raise InputError(f"the {self.reads[kind]} export has no '{missing[0]}' column, which the products' "
+                             f"ids point to; export it again with all its columns", file=t.path, row=1,
+                             column=missing[0])
+        return kind
+
+    @staticmethod
+    def _kind(t, cols: set[str]) -> str:
         if "customerid" in cols and "emailaddress" in cols:
             return "customers"
         if "productcode" in cols:
@@ -145,11 +155,6 @@ class VolusionAdapter(Adapter):
         for p in paths:
             t = read_table(p, label="Volusion export")
             k = self._classify(t)
-            missing = [c for c in _LOOKUP_KEYS.get(k, ()) if c not in _norm(t.frame).columns]
-            if missing:
-                raise InputError(f"the {self.reads[k]} export has no '{missing[0]}' column, which the products' "
-                                 f"ids point to; export it again with all its columns", file=p, row=1,
-                                 column=missing[0])
             if k in tables:
                 raise InputError(f"two Volusion {k} exports were given; give one", file=p)
             tables[k] = t
